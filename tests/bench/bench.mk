@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/bench/bench.mk - holt-bench: the holt core against LMDB, RocksDB
+# and JudySL on the same workload (see tests/bench/README.md).
+#
+#   make bench                       build and run (20k objstore keys)
+#   make bench ARGS='-n 1000000 --shape fs --json'
+#   make bench-build                 only build $(BUILD)/bench/holt-bench
+#
+# Not part of make check: a benchmark is not pass/fail.
+
+BENCH_DIR := $(SRC)/tests/bench
+BENCH_BIN := $(BUILD)/bench/holt-bench
+BENCH_SRCS := $(sort $(wildcard $(BENCH_DIR)/*.c))
+BENCH_LIBS := -llmdb -lrocksdb -lJudy -lm
+
+.PHONY: bench bench-build bench-deps
+
+bench-deps:
+	@$(SRC)/scripts/deps.sh bench
+
+bench-build: $(BENCH_BIN)
+
+$(BENCH_BIN): $(BENCH_SRCS) $(BENCH_DIR)/bench.h $(CORE_HDRS) \
+	      $(BUILD)/core-opt/libholtcore.a | bench-deps
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(OPT_FLAGS) -o $@ $(BENCH_SRCS) \
+		$(BUILD)/core-opt/libholtcore.a $(BENCH_LIBS)
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) $(ARGS)
