@@ -7,7 +7,8 @@
 #   make bench ARGS='-n 1000000 --shape fs --json'
 #   make bench-build                 only build $(BUILD)/bench/holt-bench
 #
-# Not part of make check: a benchmark is not pass/fail.
+# Not part of make check: a benchmark is not pass/fail.  stdout carries only
+# the program's output, so `make -s bench ARGS=--json | jq` works.
 
 BENCH_DIR := $(SRC)/tests/bench
 BENCH_BIN := $(BUILD)/bench/holt-bench
@@ -27,5 +28,7 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_DIR)/bench.h $(CORE_HDRS) \
 	$(CC) $(CORE_CFLAGS) $(OPT_FLAGS) -o $@ $(BENCH_SRCS) \
 		$(BUILD)/core-opt/libholtcore.a $(BENCH_LIBS)
 
-bench: $(BENCH_BIN)
-	$(BENCH_BIN) $(ARGS)
+# The build talks on stderr so that stdout is only the program's (--json).
+bench:
+	@$(MAKE) -C $(SRC) --no-print-directory bench-build >&2
+	@$(BENCH_BIN) $(ARGS)
