@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# t90-bulk: load 100,000 paths, list them back with ls and dump, and compare
+# exactly; count, prefix listings and deletes at that size.
+
+B=${BULK_KEYS:-100000}
+ok "attach --memory bulk" holt attach --memory bulk
+awk -v n="$B" 'BEGIN { for (i = 0; i < n; i++)
+	printf "/srv/vol%02d/dir%03d/file-%07d.dat\t%d:%x\n",
+		i % 13, (i * 31) % 997, i, i, i * 2654435761 % 4294967296 }' \
+	>"$T_DIR/bulk.tsv"
+LC_ALL=C sort "$T_DIR/bulk.tsv" >"$T_DIR/bulk.sorted"
+cut -f1 "$T_DIR/bulk.sorted" >"$T_DIR/bulk.keys"
+check "the generated input has $B distinct keys" \
+	[ "$(uniq "$T_DIR/bulk.keys" | wc -l)" = "$B" ]
+
+t0=$(date +%s)
+ok "load $B paths" holt load "$T_DIR/bulk.tsv"
+echo "   load: $(( $(date +%s) - t0 )) s"
+out_is "count = $B" "$B" holt count
+t0=$(date +%s)
+file_is "ls lists every path back, in order" "$T_DIR/bulk.keys" holt ls
+echo "   ls: $(( $(date +%s) - t0 )) s"
+file_is "dump returns every path and value" "$T_DIR/bulk.sorted" holt dump
+grep '^/srv/vol07/' "$T_DIR/bulk.sorted" >"$T_DIR/vol07.tsv"
+file_is "ls /srv/vol07/ --values" "$T_DIR/vol07.tsv" holt ls /srv/vol07/ --values
+out_is "count /srv/vol07/" "$(wc -l <"$T_DIR/vol07.tsv")" holt count /srv/vol07/
+cut -f1 "$T_DIR/bulk.keys" | cut -d/ -f1-3 | uniq | sed 's|$|/|' \
+	>"$T_DIR/vols"
+file_is "ls /srv/ --delimiter / rolls up to the 13 volumes" "$T_DIR/vols" \
+	holt ls /srv/ --delimiter /
+sed -n '50001,50100p' "$T_DIR/bulk.keys" >"$T_DIR/mid"
+file_is "ls --start-after the 50,000th key --limit 100" "$T_DIR/mid" \
+	holt ls --start-after "$(sed -n 50000p "$T_DIR/bulk.keys")" --limit 100
+
+# Delete every path of one volume in one batch, then check the rest.
+grep '^/srv/vol03/' "$T_DIR/bulk.keys" | sed 's/^/del /' >"$T_DIR/del.batch"
+ok "batch-delete /srv/vol03/ ($(wc -l <"$T_DIR/del.batch") keys)" \
+	holt batch "$T_DIR/del.batch"
+grep -v '^/srv/vol03/' "$T_DIR/bulk.sorted" >"$T_DIR/rest.tsv"
+file_is "dump after the delete" "$T_DIR/rest.tsv" holt dump
+out_is "count /srv/vol03/ = 0" "0" holt count /srv/vol03/
+ok "detach bulk" holt detach bulk
