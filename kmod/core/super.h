@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * super.h - the device layout of a holt store and its two superblock slots.
+ *
+ * DOC: Device layout
+ *
+ *   0        4 KiB    8 KiB            wal_off          slot_off
+ *   +--------+--------+-------//-------+-------//-------+--------+--------+--
+ *   | super A| super B|   (reserved)   |   write-ahead  | slot 0 | slot 1 | ..
+ *   |        |        |                |   log region   | 512 KiB| 512 KiB|
+ *   +--------+--------+-------//-------+-------//-------+--------+--------+--
+ *
+ * Everything past the log is copy-on-write: a checkpoint writes frames, the
+ * frame map and the tree catalog into slots that the committed superblock
+ * does not reference, issues a FLUSH, and then writes the *other* superblock
+ * slot with FUA.  The valid slot with the highest generation is the committed
+ * state.  The full format is described in Documentation/ondisk.rst.
+ *
+ * Every field of a superblock read from a device is untrusted:
+ * holt_super_decode() checks magic, format version, crc32c and then every
+ * field against the others and against the size of the device, and says
+ * why it refuses one (enum holt_super_reason).
+ */
+#ifndef HOLT_CORE_SUPER_H
+#define HOLT_CORE_SUPER_H
+
+#include "port.h"
+
+/* "HOLTSUPR" read as a little-endian u64. */
+#define HOLT_SUPER_MAGIC	0x52505553544c4f48ull
+/* The on-disk format version this code reads and writes. */
+#define HOLT_FORMAT_VERSION	1u
+
+#define HOLT_SUPER_SIZE		4096u		/* one slot, one block */
+#define HOLT_SUPER_NR		2u		/* slots A and B */
+#define HOLT_BLOCK_SIZE		4096u
+#define HOLT_SLOT_SHIFT		19
+#define HOLT_SLOT_SIZE		(1u << HOLT_SLOT_SHIFT)	/* one frame: 512 KiB */
+
+/* Where the layout puts things when formatting (decode accepts others). */
+#define HOLT_SUPER_RESERVED	0x100000ull	/* first MiB: superblocks */
+#define HOLT_WAL_MIN_BYTES	0x400000ull	/* 4 MiB */
+#define HOLT_WAL_MAX_BYTES	(1ull << 40)
+#define HOLT_SLOTS_MIN		8ull		/* smallest usable store */
+
+/* A chain that does not exist (empty frame map or catalog). */
+#define HOLT_SLOT_NONE		(~0ull)
+
+/* Bytes at the head of each slot of a metadata chain (map, catalog). */
+#define HOLT_META_HDR_SIZE	64u
+#define HOLT_META_PAYLOAD	(HOLT_SLOT_SIZE - HOLT_META_HDR_SIZE)
+
+/* Superblock flags. */
+#define HOLT_SUPER_F_CLEAN	0x1u	/* written by detach: log fully applied */
+#define HOLT_SUPER_F_ALL	0x1u
+
+/**
+ * struct holt_super_extent - a metadata chain in the slot area
+ * @slot: the first slot of the chain, HOLT_SLOT_NONE when there is none
+ * @bytes: length of the serialised stream the chain holds
+ * @nr_slots: slots in the chain: DIV_ROUND_UP(@bytes, HOLT_META_PAYLOAD)
+ * @crc: crc32c of the whole stream
+ */
+struct holt_super_extent {
+	u64 slot;
+	u64 bytes;
+	u32 nr_slots;
+	u32 crc;
+};
+
+/**
+ * struct holt_super - one superblock, decoded (CPU byte order)
+ * @generation: incremented by every superblock write; never 0
+ * @uuid: identity of the store, chosen at format time
+ * @slot_index: 0 for slot A, 1 for slot B; a superblock found in the
+ *	other slot than the one it names is refused (misdirected write)
+ * @flags: HOLT_SUPER_F_*
+ * @block_size: HOLT_BLOCK_SIZE
+ * @slot_size: HOLT_SLOT_SIZE
+ * @dev_size: bytes of the device when it was formatted; the device may have
+ *	grown since, never shrunk
+ * @wal_off: byte offset of the log region
+ * @wal_len: byte length of the log region
+ * @slot_off: byte offset of slot 0
+ * @slot_count: number of 512 KiB slots
+ * @ckpt_lsn: LSN of the first log record the checkpoint does not contain:
+ *	replay starts there
+ * @ckpt_wal_off: offset of that record within the log region
+ * @log_epoch: the epoch the next attach session writes records with, minus
+ *	one: an attach bumps it before its first append
+ * @seq_high: every version handed out so far is <= this; after a restart
+ *	versions continue above max(@seq_high, versions met in the log)
+ * @map: the frame map chain (frame identity to slot)
+ * @catalog: the tree catalog chain (tree id, name, root frame)
+ */
+struct holt_super {
+	u64 generation;
+	u8 uuid[16];
+	u32 slot_index;
+	u32 flags;
+	u32 block_size;
+	u32 slot_size;
+	u64 dev_size;
+	u64 wal_off;
+	u64 wal_len;
+	u64 slot_off;
+	u64 slot_count;
+	u64 ckpt_lsn;
+	u64 ckpt_wal_off;
+	u32 log_epoch;
+	u64 seq_high;
+	struct holt_super_extent map;
+	struct holt_super_extent catalog;
+};
+
+/* Why a superblock slot was refused. */
+enum holt_super_reason {
+	HOLT_SUPER_OK = 0,
+	HOLT_SUPER_R_MAGIC,	/* no holt superblock here at all */
+	HOLT_SUPER_R_CSUM,	/* checksum mismatch: torn or damaged */
+	HOLT_SUPER_R_VERSION,	/* intact, but another format version */
+	HOLT_SUPER_R_SLOT,	/* names the other slot: misdirected write */
+	HOLT_SUPER_R_FIELD,	/* reserved bytes, flags, generation, uuid */
+	HOLT_SUPER_R_GEOMETRY,	/* layout inconsistent or out of bounds */
+	HOLT_SUPER_R_DEVICE,	/* device smaller than the store */
+	HOLT_SUPER_R_CKPT,	/* checkpoint position outside the log */
+	HOLT_SUPER_R_EXTENT,	/* frame map or catalog chain out of bounds */
+	HOLT_SUPER_R_AMBIGUOUS,	/* two different superblocks, same generation */
+	HOLT_SUPER_R_NR
+};
+
+/**
+ * struct holt_super_choice - what holt_super_select() found
+ * @picked: 0 (slot A), 1 (slot B), or -1 when none was usable
+ * @reason: why each slot was refused (HOLT_SUPER_OK when it was valid)
+ */
+struct holt_super_choice {
+	int picked;
+	enum holt_super_reason reason[HOLT_SUPER_NR];
+};
+
+/*
+ * The checksum of every on-disk structure: standard CRC-32C (Castagnoli,
+ * initial value and final xor 0xffffffff), so "123456789" gives 0xe3069283.
+ */
+static inline u32 holt_ondisk_crc(u32 crc, const void *p, size_t len)
+{
+	return ~holt_crc32c(~crc, p, len);
+}
+
+u64 holt_super_slot_offset(u32 slot_index);
+u32 holt_super_store_id(const u8 uuid[16]);
+const char *holt_super_reason_str(enum holt_super_reason r);
+
+int holt_super_layout(struct holt_super *sb, u64 dev_size, u64 wal_bytes,
+		      const u8 uuid[16]);
+int holt_super_check(const struct holt_super *sb, u64 dev_size,
+		     enum holt_super_reason *why);
+int holt_super_encode(const struct holt_super *sb, void *buf);
+int holt_super_decode(const void *buf, u64 dev_size, u32 slot_index,
+		      struct holt_super *sb, enum holt_super_reason *why);
+int holt_super_select(const void *a, const void *b, u64 dev_size,
+		      struct holt_super *sb, struct holt_super_choice *choice);
+
+u64 holt_super_slot_byte(const struct holt_super *sb, u64 slot);
+
+#endif /* HOLT_CORE_SUPER_H */
