@@ -189,7 +189,8 @@ int cmd_stores(struct cli *c, int argc, char **argv)
 		}
 		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", stdout);
 		cli_json_string(stdout, s[i].name, strlen(s[i].name));
-		fputs(", \"device\": ", stdout);
+		printf(", \"memory\": %s, \"device\": ",
+		       s[i].memory ? "true" : "false");
 		if (s[i].device[0])
 			cli_json_string(stdout, s[i].device,
 					strlen(s[i].device));
@@ -278,7 +279,7 @@ static const struct {
 	size_t off;
 } cli_stats_fields[] = {
 #define F(x) { #x, offsetof(struct holt_stats, x) }
-	F(keys), F(frames), F(frame_bytes), F(data_used), F(data_live),
+	F(version), F(keys), F(frames), F(frame_bytes), F(data_used), F(data_live),
 	F(data_capacity), F(tombstones), F(spills), F(compactions),
 	F(merges), F(depth), F(gets), F(puts), F(dels), F(scans),
 #undef F
@@ -349,7 +350,21 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 
 int cmd_compact(struct cli *c, int argc, char **argv)
 {
-	return cli_store_cmd(c, argc, argv, holt_compact);
+	const char *store;
+	char *pos[1];
+	int n, err;
+
+	n = cli_parse(c, argc, argv, NULL, pos, 0, 0);
+	if (n < 0)
+		return cli_parse_status(n);
+	err = cli_store(c, &store);
+	if (err)
+		return err;
+	/* Every tree of the store, or only the one named with -t. */
+	err = holt_compact(c->h, store, c->tree);
+	if (err)
+		return cli_error(c, err, "%s", store);
+	return CLI_OK;
 }
 
 int cmd_chmod(struct cli *c, int argc, char **argv)

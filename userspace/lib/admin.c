@@ -176,6 +176,7 @@ static int holt_store_list_reply(struct holt *h, const struct nlmsghdr *nlh,
 		s->gid = nla_get_u32(tb[HOLT_A_GID]);
 	if (tb[HOLT_A_MODE])
 		s->mode = nla_get_u32(tb[HOLT_A_MODE]);
+	s->memory = tb[HOLT_A_MEMORY] != NULL;
 	s->durability = tb[HOLT_A_DURABILITY] ?
 			nla_get_u8(tb[HOLT_A_DURABILITY]) : -1;
 	return 0;
@@ -311,6 +312,8 @@ static int holt_stats_reply(struct holt *h, const struct nlmsghdr *nlh,
 
 	if (!tb[HOLT_A_STATS])
 		return -EPROTO;
+	if (tb[HOLT_A_VERSION])
+		s->version = nla_get_u64(tb[HOLT_A_VERSION]);
 	if (nla_parse_nested(st, HOLT_STATS_A_MAX, tb[HOLT_A_STATS],
 			     holt_stats_policy) < 0)
 		return -EPROTO;
@@ -367,7 +370,7 @@ int holt_sync(struct holt *h, const char *store)
 	return holt_store_cmd(h, HOLT_CMD_SYNC, store, NULL);
 }
 
-int holt_compact(struct holt *h, const char *store)
+int holt_compact(struct holt *h, const char *store, const char *tree)
 {
-	return holt_store_cmd(h, HOLT_CMD_COMPACT, store, NULL);
+	return holt_store_cmd(h, HOLT_CMD_COMPACT, store, tree);
 }

@@ -4,10 +4,10 @@
  * bulk loader built on them.
  *
  * A batch keeps its operations as a table of lengths over one byte arena
- * and encodes them only when committed.  The whole HOLT_A_BATCH nest must
- * fit a netlink attribute (its length is a u16), which bounds a batch to
- * about 64 KiB of operations; the loader splits its input accordingly and
- * sends a put too large for any batch as a plain HOLT_CMD_PUT.
+ * and encodes them only when committed: inside one HOLT_A_BATCH nest when
+ * they fit one (a nest's length is a u16), else as HOLT_A_OP nests at the
+ * top level of the message, which the ABI allows for big batches.  The
+ * message must still fit the socket's send buffer (EMSGSIZE otherwise).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -162,13 +162,15 @@ static int holt_batch_encode(const struct holt_batch *b, struct nl_msg *m,
 			     uint32_t *offs)
 {
 	const struct holt_batch_op *op;
-	struct nlattr *batch, *nest;
+	struct nlattr *batch = NULL, *nest;
 	char *base = (char *)nlmsg_hdr(m);
 	size_t i;
 
-	batch = nla_nest_start(m, HOLT_A_BATCH);
-	if (!batch)
-		return -EMSGSIZE;
+	if (b->bytes <= HOLT_NLA_MAX) {
+		batch = nla_nest_start(m, HOLT_A_BATCH);
+		if (!batch)
+			return -EMSGSIZE;
+	}
 	for (i = 0; i < b->n; i++) {
 		op = &b->ops[i];
 		nest = nla_nest_start(m, HOLT_A_OP);
@@ -190,7 +192,8 @@ static int holt_batch_encode(const struct holt_batch *b, struct nl_msg *m,
 			return -EMSGSIZE;
 		nla_nest_end(m, nest);
 	}
-	nla_nest_end(m, batch);
+	if (batch)
+		nla_nest_end(m, batch);
 	return 0;
 }
 
@@ -222,13 +225,6 @@ int holt_batch_commit(struct holt *h, const struct holt_batch *b,
 
 	if (failed)
 		*failed = -1;
-	if (b->bytes > HOLT_NLA_MAX) {
-		holt_clear_error(h);
-		snprintf(h->errmsg, sizeof(h->errmsg),
-			 "batch of %zu bytes exceeds one netlink attribute (max %u)",
-			 b->bytes, HOLT_NLA_MAX);
-		return -E2BIG;
-	}
 	offs = malloc((b->n ? b->n : 1) * sizeof(*offs));
 	if (!offs)
 		return -ENOMEM;
@@ -280,9 +276,9 @@ struct holt_loader *holt_loader_new(struct holt *h, size_t msg_bytes,
 	}
 	l->h = h;
 	l->msg_bytes = msg_bytes ? msg_bytes : HOLT_LOAD_MSG_BYTES;
-	if (l->msg_bytes > HOLT_NLA_MAX)
-		l->msg_bytes = HOLT_NLA_MAX;
 	l->msg_ops = msg_ops ? msg_ops : HOLT_LOAD_MSG_OPS;
+	if (l->msg_ops > HOLT_BATCH_MAX_OPS)
+		l->msg_ops = HOLT_BATCH_MAX_OPS;
 	l->failed = -1;
 	return l;
 }

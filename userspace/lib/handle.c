@@ -67,7 +67,7 @@ int holt_nla_err(int nlerr)
 static int holt_sock_new(struct nl_sock **out)
 {
 	struct nl_sock *sk;
-	int one = 1, fd, err;
+	int one = 1, mib = 1 << 20, fd, err;
 
 	sk = nl_socket_alloc();
 	if (!sk)
@@ -78,8 +78,13 @@ static int holt_sock_new(struct nl_sock **out)
 		goto free_sock;
 	}
 	fd = nl_socket_get_fd(sk);
-	/* Large puts (key + value ~ 128 KiB) must fit the send buffer. */
+	/*
+	 * Big batches must fit the send buffer: ask for 1 MiB, which the
+	 * kernel caps at wmem_max unless we may force it.
+	 */
 	nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &mib, sizeof(mib));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &mib, sizeof(mib));
 	/* The kernel's text for every rejection, without echoing requests. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));

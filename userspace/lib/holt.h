@@ -433,6 +433,11 @@ size_t holt_batch_bytes(const struct holt_batch *b);
  * @failed: if not NULL, receives the index of the failing operation, or
  *	-1 when the kernel did not name one (or on success)
  *
+ * A batch travels as one HOLT_A_BATCH nest when it fits one (64 KiB), else
+ * as HOLT_A_OP nests at the top level of the message; at most
+ * HOLT_BATCH_MAX_OPS operations, and the message must fit the socket's send
+ * buffer (-EMSGSIZE otherwise).
+ *
  * Return: 0 when every operation was applied; otherwise -errno of the
  * failing operation (-ENOENT, -EEXIST, -ECANCELED, -ENOTEMPTY, ...) and
  * nothing was applied.
@@ -448,7 +453,11 @@ int holt_batch_commit(struct holt *h, const struct holt_batch *b,
 
 struct holt_loader;
 
-/* Defaults of holt_loader_new(): 64 KiB of operations, 4096 per message. */
+/*
+ * Defaults of holt_loader_new(): 64 KiB of operations, 4096 per message.
+ * A message must fit the socket's send buffer (the kernel's wmem_max,
+ * usually 208 KiB, unless the caller has CAP_NET_ADMIN).
+ */
 #define HOLT_LOAD_MSG_BYTES	(64u * 1024)
 #define HOLT_LOAD_MSG_OPS	4096u
 
@@ -578,6 +587,7 @@ int holt_store_set(struct holt *h, const char *name, int64_t uid,
  * struct holt_store_info - one attached store
  * @name: its name
  * @device: its device path, empty for a memory store
+ * @memory: 1 for a memory store
  * @uid: owner uid
  * @gid: owner gid
  * @mode: permission bits
@@ -586,6 +596,7 @@ int holt_store_set(struct holt *h, const char *name, int64_t uid,
 struct holt_store_info {
 	char name[HOLT_NAME_MAX_LEN];
 	char device[HOLT_PATH_MAX_LEN];
+	int memory;
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t mode;
@@ -651,9 +662,10 @@ int holt_tree_list(struct holt *h, const char *store,
 
 /**
  * struct holt_stats - counters of a tree (HOLT_STATS_A_*); a counter the
- * kernel does not report reads 0
+ * kernel does not report reads 0.  @version is the store's latest version.
  */
 struct holt_stats {
+	uint64_t version;
 	uint64_t keys;
 	uint64_t frames;
 	uint64_t frame_bytes;
@@ -709,13 +721,14 @@ int holt_checkpoint(struct holt *h, const char *store);
 int holt_sync(struct holt *h, const char *store);
 
 /**
- * holt_compact() - compact a store's frames
+ * holt_compact() - compact the frames of a store's trees
  * @h: the handle
  * @store: the store, NULL for the only one
+ * @tree: one tree, or NULL for all of them
  *
  * Return: 0 or -errno.
  */
-int holt_compact(struct holt *h, const char *store);
+int holt_compact(struct holt *h, const char *store, const char *tree);
 
 #ifdef __cplusplus
 }
