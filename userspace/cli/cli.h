@@ -63,7 +63,7 @@ int cli_u64(struct cli *c, const char *what, const char *s, uint64_t *out);
 
 /* escape.c: the line formats of ls, dump, load and batch files. */
 void cli_escape(FILE *f, const void *p, size_t len);
-int cli_unescape(char *s, size_t len, size_t *out_len, const char **why);
+void cli_unescape(char *s, size_t len, bool quotes, size_t *out_len);
 void cli_json_string(FILE *f, const void *p, size_t len);
 
 /* batchfile.c */

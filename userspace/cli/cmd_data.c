@@ -83,10 +83,12 @@ int cmd_get(struct cli *c, int argc, char **argv)
 		cli_json_string(stdout, val, vlen);
 		printf(", \"version\": %" PRIu64 "}\n", version);
 	} else {
+		/* The value and a newline; nothing at all for an empty one. */
 		fwrite(val, 1, vlen, stdout);
 		if (show_version)
-			printf("\t%" PRIu64, version);
-		putchar('\n');
+			printf("\t%" PRIu64 "\n", version);
+		else if (vlen)
+			putchar('\n');
 	}
 	free(val);
 	return CLI_OK;
@@ -424,12 +426,19 @@ int cmd_batch(struct cli *c, int argc, char **argv)
 	err = holt_batch_commit(c->h, b, &failed);
 	if (err && failed >= 0 && (size_t)failed < ops.n) {
 		const struct cli_op *op = &ops.op[failed];
+		char *what = NULL;
+		size_t size = 0;
+		FILE *m = open_memstream(&what, &size);
 
-		fprintf(stderr, "holt: batch: line %lu (%s ", op->line,
-			cli_op_name(op->type));
-		cli_escape(stderr, op->key, op->klen);
-		fputs(") failed; nothing was applied\n", stderr);
-		ret = cli_error(c, err, "line %lu", op->line);
+		if (m) {
+			fprintf(m, "line %lu (%s ", op->line,
+				cli_op_name(op->type));
+			cli_escape(m, op->key, op->klen);
+			fputs("), nothing was applied", m);
+			fclose(m);
+		}
+		ret = cli_error(c, err, "%s", what ? what : "?");
+		free(what);
 	} else if (err) {
 		ret = cli_error(c, err, "nothing was applied");
 	} else if (c->json) {
@@ -566,9 +575,8 @@ int cmd_load(struct cli *c, int argc, char **argv)
 			why = "no TAB between key and value";
 			goto malformed;
 		}
-		if (cli_unescape(line, tab - line, &klen, &why) ||
-		    cli_unescape(tab + 1, line + len - tab - 1, &vlen, &why))
-			goto malformed;
+		cli_unescape(line, tab - line, false, &klen);
+		cli_unescape(tab + 1, line + len - tab - 1, false, &vlen);
 		if (!klen) {
 			why = "empty key";
 			goto malformed;

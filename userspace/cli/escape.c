@@ -3,14 +3,64 @@
  * escape.c - bytes in line-oriented text: the escapes of ls, dump, load and
  * batch files, and JSON strings.
  *
- * The rule: a backslash is written "\\", a tab "\t", a newline "\n", a
- * carriage return "\r", any other byte below 0x20 and 0x7f as "\xHH".
- * Everything else (UTF-8 included) is written as is.  Reading accepts
- * exactly these escapes and refuses any other use of a backslash.
+ * The rule keeps ordinary text, backslashes included, as it is, and still
+ * lets any byte string through a line:
+ *
+ *  - written: a tab as "\t", a newline as "\n", a carriage return as "\r",
+ *    any other byte below 0x20 and 0x7f as "\xHH", and a backslash as
+ *    "\x5c" only where it would otherwise start one of the escapes read
+ *    back (see below); every other byte as is.
+ *  - read: "\t", "\n", "\r", and "\xHH" naming one of the bytes above
+ *    (below 0x20, 0x7f or 0x5c; either case of hex digits) are decoded;
+ *    any other backslash is an ordinary byte.
+ *
+ * Reading what was written gives the bytes back exactly; writing what was
+ * read gives the text back unless it held an escape in another spelling
+ * than the one written ("\x09" for "\t", upper-case hex digits).
  */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+
+static bool cli_escapable(unsigned char b)
+{
+	return b < 0x20 || b == 0x7f || b == '\\';
+}
+
+static int cli_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Whether the backslash at @s[@i] would start an escape when read. */
+static bool cli_starts_escape(const unsigned char *s, size_t i, size_t len)
+{
+	int hi, lo;
+
+	if (i + 1 >= len)
+		return false;
+	switch (s[i + 1]) {
+	case 't':
+	case 'n':
+	case 'r':
+		return true;
+	case 'x':
+		if (i + 3 >= len)
+			return false;
+		hi = cli_hex(s[i + 2]);
+		lo = cli_hex(s[i + 3]);
+		return hi >= 0 && lo >= 0 &&
+		       cli_escapable((unsigned char)(hi << 4 | lo));
+	default:
+		return false;
+	}
+}
 
 /**
  * cli_escape() - write bytes with the line-format escapes
@@ -26,14 +76,12 @@ void cli_escape(FILE *f, const void *p, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char b = s[i];
 
-		if (b >= 0x20 && b != 0x7f && b != '\\')
+		if (b == '\\' ? !cli_starts_escape(s, i, len) :
+				 !cli_escapable(b))
 			continue;
 		fwrite(s + run, 1, i - run, f);
 		run = i + 1;
 		switch (b) {
-		case '\\':
-			fputs("\\\\", f);
-			break;
 		case '\t':
 			fputs("\\t", f);
 			break;
@@ -51,73 +99,59 @@ void cli_escape(FILE *f, const void *p, size_t len)
 	fwrite(s + run, 1, len - run, f);
 }
 
-static int cli_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /**
  * cli_unescape() - undo cli_escape() in place
  * @s: the text, @len bytes (need not be terminated)
  * @len: its length
+ * @quotes: also decode "\"" (inside a quoted field of a batch file)
  * @out_len: receives the length of the bytes it decodes to
- * @why: receives the reason on failure
- *
- * Return: 0, or -1 for a malformed escape.
  */
-int cli_unescape(char *s, size_t len, size_t *out_len, const char **why)
+void cli_unescape(char *s, size_t len, bool quotes, size_t *out_len)
 {
 	size_t i, o = 0;
 	int hi, lo;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] != '\\') {
+		char next = i + 1 < len ? s[i + 1] : 0;
+
+		if (s[i] != '\\' || i + 1 == len) {
 			s[o++] = s[i];
 			continue;
 		}
-		if (++i == len) {
-			*why = "a backslash ends the field";
-			return -1;
-		}
-		switch (s[i]) {
-		case '\\':
-			s[o++] = '\\';
-			break;
+		switch (next) {
 		case 't':
 			s[o++] = '\t';
-			break;
+			i++;
+			continue;
 		case 'n':
 			s[o++] = '\n';
-			break;
+			i++;
+			continue;
 		case 'r':
 			s[o++] = '\r';
-			break;
+			i++;
+			continue;
 		case '"':
+			if (!quotes)
+				break;
 			s[o++] = '"';
-			break;
+			i++;
+			continue;
 		case 'x':
-			hi = i + 1 < len ? cli_hex(s[i + 1]) : -1;
-			lo = i + 2 < len ? cli_hex(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
-				*why = "\\x needs two hex digits";
-				return -1;
-			}
+			hi = i + 2 < len ? cli_hex(s[i + 2]) : -1;
+			lo = i + 3 < len ? cli_hex(s[i + 3]) : -1;
+			if (hi < 0 || lo < 0 ||
+			    !cli_escapable((unsigned char)(hi << 4 | lo)))
+				break;
 			s[o++] = (char)(hi << 4 | lo);
-			i += 2;
-			break;
+			i += 3;
+			continue;
 		default:
-			*why = "unknown escape (use \\\\ \\t \\n \\r \\\" \\xHH)";
-			return -1;
+			break;
 		}
+		s[o++] = '\\';	/* an ordinary backslash */
 	}
 	*out_len = o;
-	return 0;
 }
 
 /* Length of the valid UTF-8 sequence at @s, or 0. */
