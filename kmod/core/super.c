@@ -472,3 +472,277 @@ int holt_super_select(const void *a, const void *b, u64 dev_size,
 	return holt_super_decode(buf[choice->picked], dev_size, choice->picked,
 				 sb, NULL);
 }
+
+/*
+ * Metadata chain slot header (HOLT_META_HDR_SIZE bytes, then the payload):
+ *
+ *   0x00 le64 magic       HOLT_META_MAGIC ("HOLTMETA")
+ *   0x08 le32 version     HOLT_META_VERSION
+ *   0x0c le32 crc         CRC-32C of header (this field zero) + payload
+ *   0x10 le32 kind        HOLT_META_MAP or HOLT_META_CATALOG
+ *   0x14 le32 index       position in the chain, from 0
+ *   0x18 le64 generation  superblock generation that commits the chain
+ *   0x20 le64 next        next slot, HOLT_SLOT_NONE for the last one
+ *   0x28 le32 bytes       payload bytes: HOLT_META_PAYLOAD but in the last
+ *   0x2c .. 0x3f          zero
+ */
+#define MH_MAGIC	0x00
+#define MH_VERSION	0x08
+#define MH_CRC		0x0c
+#define MH_KIND		0x10
+#define MH_INDEX	0x14
+#define MH_GENERATION	0x18
+#define MH_NEXT		0x20
+#define MH_BYTES	0x28
+#define MH_END		0x2c
+
+static u32 holt_super_chain_csum(const u8 *slot, u32 bytes)
+{
+	static const u8 zero[4];
+	u32 crc;
+
+	crc = holt_ondisk_crc(0, slot, MH_CRC);
+	crc = holt_ondisk_crc(crc, zero, sizeof(zero));
+	return holt_ondisk_crc(crc, slot + MH_CRC + 4,
+			       HOLT_META_HDR_SIZE - MH_CRC - 4 + bytes);
+}
+
+/**
+ * holt_super_chain_seal() - write the header of one slot of a chain
+ * @slot: HOLT_SLOT_SIZE bytes; the payload is already at
+ *	@slot + HOLT_META_HDR_SIZE
+ * @kind: HOLT_META_MAP or HOLT_META_CATALOG
+ * @index: position of this slot in the chain
+ * @generation: the generation of the superblock that will commit the chain
+ * @next: the next slot of the chain, HOLT_SLOT_NONE for the last one
+ * @bytes: payload bytes in this slot, 1..HOLT_META_PAYLOAD (exactly
+ *	HOLT_META_PAYLOAD unless this is the last slot)
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for bad arguments.
+ */
+int holt_super_chain_seal(void *slot, u32 kind, u32 index, u64 generation,
+			  u64 next, u32 bytes)
+{
+	u8 *p = slot;
+
+	if ((kind != HOLT_META_MAP && kind != HOLT_META_CATALOG) || !bytes ||
+	    bytes > HOLT_META_PAYLOAD || !generation ||
+	    (next != HOLT_SLOT_NONE && bytes != HOLT_META_PAYLOAD))
+		return -EINVAL;
+	memset(p, 0, HOLT_META_HDR_SIZE);
+	holt_put_le64(HOLT_META_MAGIC, p + MH_MAGIC);
+	holt_put_le32(HOLT_META_VERSION, p + MH_VERSION);
+	holt_put_le32(kind, p + MH_KIND);
+	holt_put_le32(index, p + MH_INDEX);
+	holt_put_le64(generation, p + MH_GENERATION);
+	holt_put_le64(next, p + MH_NEXT);
+	holt_put_le32(bytes, p + MH_BYTES);
+	holt_put_le32(holt_super_chain_csum(p, bytes), p + MH_CRC);
+	return 0;
+}
+
+/**
+ * holt_super_chain_begin() - start reading a chain
+ * @w: the walk
+ * @ext: the chain as the (validated) superblock describes it
+ * @kind: HOLT_META_MAP or HOLT_META_CATALOG
+ * @generation: the superblock's generation
+ * @slot_count: the superblock's slot count
+ *
+ * Then read slot @w->slot and pass it to holt_super_chain_next(), until
+ * @w->slot is HOLT_SLOT_NONE.
+ *
+ * Context: any.
+ */
+void holt_super_chain_begin(struct holt_super_chain_walk *w,
+			    const struct holt_super_extent *ext, u32 kind,
+			    u64 generation, u64 slot_count)
+{
+	w->ext = *ext;
+	w->slot = ext->slot;
+	w->index = 0;
+	w->bytes = 0;
+	w->crc = 0;
+	w->kind = kind;
+	w->generation = generation;
+	w->slot_count = slot_count;
+}
+
+/**
+ * holt_super_chain_next() - validate the slot a walk asked for
+ * @w: the walk
+ * @slot: the HOLT_SLOT_SIZE untrusted bytes of slot @w->slot
+ * @payload: receives the slot's payload (points into @slot)
+ * @len: receives its length
+ *
+ * Checks the slot's header and checksum, its kind, index and generation,
+ * and its next link; after the last slot, checks the stream's length and
+ * crc against the superblock.  A chain can neither loop (indexes must grow
+ * up to the slot count the superblock gave) nor leave the slot area.
+ *
+ * Context: any.
+ * Return: 1 with a payload; 0 when the walk was already complete;
+ * -EUCLEAN when anything does not match.
+ */
+int holt_super_chain_next(struct holt_super_chain_walk *w, const void *slot,
+			  const u8 **payload, u32 *len)
+{
+	const u8 *p = slot;
+	u32 bytes;
+	u64 next;
+
+	if (w->slot == HOLT_SLOT_NONE)
+		return 0;
+	bytes = holt_get_le32(p + MH_BYTES);
+	next = holt_get_le64(p + MH_NEXT);
+	if (holt_get_le64(p + MH_MAGIC) != HOLT_META_MAGIC ||
+	    holt_get_le32(p + MH_VERSION) != HOLT_META_VERSION ||
+	    !bytes || bytes > HOLT_META_PAYLOAD ||
+	    holt_get_le32(p + MH_CRC) != holt_super_chain_csum(p, bytes))
+		return -EUCLEAN;
+	if (holt_get_le32(p + MH_KIND) != w->kind ||
+	    holt_get_le32(p + MH_INDEX) != w->index ||
+	    holt_get_le64(p + MH_GENERATION) != w->generation ||
+	    !holt_super_zero(p + MH_END, HOLT_META_HDR_SIZE - MH_END))
+		return -EUCLEAN;
+	if (w->index >= w->ext.nr_slots)
+		return -EUCLEAN;
+	if (next == HOLT_SLOT_NONE) {
+		if (w->index + 1 != w->ext.nr_slots)
+			return -EUCLEAN;
+	} else if (next >= w->slot_count || bytes != HOLT_META_PAYLOAD ||
+		   w->index + 1 >= w->ext.nr_slots) {
+		return -EUCLEAN;
+	}
+	if (bytes > w->ext.bytes - w->bytes)
+		return -EUCLEAN;
+
+	*payload = p + HOLT_META_HDR_SIZE;
+	*len = bytes;
+	w->crc = holt_ondisk_crc(w->crc, *payload, bytes);
+	w->bytes += bytes;
+	w->index++;
+	w->slot = next;
+	if (next == HOLT_SLOT_NONE &&
+	    (w->bytes != w->ext.bytes || w->crc != w->ext.crc))
+		return -EUCLEAN;
+	return 1;
+}
+
+/**
+ * holt_super_map_put() - encode one frame map entry
+ * @p: HOLT_MAP_ENTRY_SIZE bytes
+ * @e: the entry
+ *
+ * Layout: le64 frame_id, le64 slot, le32 tree, le32 frame_crc,
+ * le64 generation.
+ *
+ * Context: any.
+ */
+void holt_super_map_put(void *p, const struct holt_map_entry *e)
+{
+	u8 *b = p;
+
+	holt_put_le64(e->frame_id, b);
+	holt_put_le64(e->slot, b + 8);
+	holt_put_le32(e->tree, b + 16);
+	holt_put_le32(e->frame_crc, b + 20);
+	holt_put_le64(e->generation, b + 24);
+}
+
+/**
+ * holt_super_map_get() - decode and check one frame map entry
+ * @p: HOLT_MAP_ENTRY_SIZE untrusted bytes
+ * @slot_count: slots in the slot area
+ * @e: receives the entry
+ *
+ * Context: any.
+ * Return: 0, or -EUCLEAN when the slot is outside the area or the
+ * generation is 0.
+ */
+int holt_super_map_get(const void *p, u64 slot_count,
+		       struct holt_map_entry *e)
+{
+	const u8 *b = p;
+
+	e->frame_id = holt_get_le64(b);
+	e->slot = holt_get_le64(b + 8);
+	e->tree = holt_get_le32(b + 16);
+	e->frame_crc = holt_get_le32(b + 20);
+	e->generation = holt_get_le64(b + 24);
+	if (e->slot >= slot_count || !e->generation)
+		return -EUCLEAN;
+	return 0;
+}
+
+/*
+ * Catalog entry: le32 tree, le16 name_len, le16 flags (0), le64 root frame
+ * id, le64 created version, le64 reserved (0), name, zero padding to 8.
+ */
+static bool holt_super_name_ok(const u8 *name, u32 nlen)
+{
+	return nlen && nlen <= HOLT_CAT_NAME_MAX && !memchr(name, 0, nlen);
+}
+
+/**
+ * holt_super_cat_put() - encode one tree catalog entry
+ * @buf: where to write it
+ * @cap: bytes available at @buf
+ * @e: the entry
+ *
+ * Context: any.
+ * Return: bytes written (a multiple of 8), -EINVAL for a bad name or
+ * flags, -ENOSPC when @cap is too small.
+ */
+int holt_super_cat_put(void *buf, u32 cap, const struct holt_cat_entry *e)
+{
+	u8 *p = buf;
+	u32 size;
+
+	if (e->flags || !holt_super_name_ok(e->name, e->nlen))
+		return -EINVAL;
+	size = HOLT_CAT_ENTRY_HDR + ((e->nlen + 7) & ~7u);
+	if (size > cap)
+		return -ENOSPC;
+	memset(p, 0, size);
+	holt_put_le32(e->tree, p);
+	holt_put_le16((u16)e->nlen, p + 4);
+	holt_put_le64(e->root, p + 8);
+	holt_put_le64(e->created, p + 16);
+	memcpy(p + HOLT_CAT_ENTRY_HDR, e->name, e->nlen);
+	return (int)size;
+}
+
+/**
+ * holt_super_cat_get() - decode and check one tree catalog entry
+ * @buf: untrusted bytes
+ * @avail: bytes readable at @buf
+ * @e: receives the entry; @e->name points into @buf
+ *
+ * Context: any.
+ * Return: bytes the entry occupies, or -EUCLEAN.
+ */
+int holt_super_cat_get(const void *buf, u32 avail, struct holt_cat_entry *e)
+{
+	const u8 *p = buf;
+	u32 size;
+
+	if (avail < HOLT_CAT_ENTRY_HDR)
+		return -EUCLEAN;
+	e->tree = holt_get_le32(p);
+	e->nlen = holt_get_le16(p + 4);
+	e->flags = holt_get_le16(p + 6);
+	e->root = holt_get_le64(p + 8);
+	e->created = holt_get_le64(p + 16);
+	e->name = p + HOLT_CAT_ENTRY_HDR;
+	if (e->flags || holt_get_le64(p + 24) || !e->nlen ||
+	    e->nlen > HOLT_CAT_NAME_MAX)
+		return -EUCLEAN;
+	size = HOLT_CAT_ENTRY_HDR + ((e->nlen + 7) & ~7u);
+	if (size > avail || !holt_super_name_ok(e->name, e->nlen) ||
+	    !holt_super_zero(e->name + e->nlen, size - HOLT_CAT_ENTRY_HDR -
+			     e->nlen))
+		return -EUCLEAN;
+	return (int)size;
+}

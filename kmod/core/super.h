@@ -164,4 +164,99 @@ int holt_super_select(const void *a, const void *b, u64 dev_size,
 
 u64 holt_super_slot_byte(const struct holt_super *sb, u64 slot);
 
+/*
+ * DOC: Metadata chains
+ *
+ * The frame map and the tree catalog are byte streams written by a
+ * checkpoint into chains of slots.  Each slot of a chain starts with a
+ * HOLT_META_HDR_SIZE header (magic "HOLTMETA", version, crc, kind, index,
+ * generation, next slot, payload bytes) followed by up to HOLT_META_PAYLOAD
+ * bytes of the stream.  A &struct holt_super_extent in the superblock names
+ * the first slot, the stream length, the slot count and the stream's crc.
+ *
+ * The frame map stream is an array of HOLT_MAP_ENTRY_SIZE entries (never
+ * split across slots: HOLT_META_PAYLOAD is a multiple of it).  The catalog
+ * stream is a le32 count and a le32 next tree id followed by variable-size
+ * entries (holt_super_cat_put()/holt_super_cat_get()).
+ */
+#define HOLT_META_MAGIC		0x4154454d544c4f48ull	/* "HOLTMETA" */
+#define HOLT_META_VERSION	1u
+#define HOLT_META_MAP		1u
+#define HOLT_META_CATALOG	2u
+
+#define HOLT_MAP_ENTRY_SIZE	32u
+#define HOLT_CAT_HDR_SIZE	8u
+#define HOLT_CAT_ENTRY_HDR	32u
+#define HOLT_CAT_NAME_MAX	63u
+
+/**
+ * struct holt_super_chain_walk - reading a chain slot by slot
+ * @slot: the slot to read next, HOLT_SLOT_NONE when the walk is complete
+ * @index: index that slot must carry
+ * @bytes: stream bytes seen so far
+ * @crc: running CRC-32C of the stream
+ * @ext: the chain as the superblock describes it (copied)
+ * @kind: HOLT_META_MAP or HOLT_META_CATALOG
+ * @generation: the superblock generation every slot must carry
+ * @slot_count: slots in the slot area
+ */
+struct holt_super_chain_walk {
+	u64 slot;
+	u32 index;
+	u64 bytes;
+	u32 crc;
+	struct holt_super_extent ext;
+	u32 kind;
+	u64 generation;
+	u64 slot_count;
+};
+
+/**
+ * struct holt_map_entry - one frame of the frame map
+ * @frame_id: the frame's id (as in its header)
+ * @slot: the slot holding it
+ * @tree: the tree it belongs to
+ * @frame_crc: the checksum stored in the frame's header when it was written
+ * @generation: the superblock generation of the checkpoint that wrote it
+ */
+struct holt_map_entry {
+	u64 frame_id;
+	u64 slot;
+	u32 tree;
+	u32 frame_crc;
+	u64 generation;
+};
+
+/**
+ * struct holt_cat_entry - one tree of the catalog
+ * @tree: tree id
+ * @flags: 0 (reserved)
+ * @root: frame id of the tree's root frame
+ * @created: version drawn by the tree's creation
+ * @name: name bytes (no NUL inside), @nlen of them
+ * @nlen: 1..HOLT_CAT_NAME_MAX
+ */
+struct holt_cat_entry {
+	u32 tree;
+	u16 flags;
+	u64 root;
+	u64 created;
+	const u8 *name;
+	u32 nlen;
+};
+
+int holt_super_chain_seal(void *slot, u32 kind, u32 index, u64 generation,
+			  u64 next, u32 bytes);
+void holt_super_chain_begin(struct holt_super_chain_walk *w,
+			    const struct holt_super_extent *ext, u32 kind,
+			    u64 generation, u64 slot_count);
+int holt_super_chain_next(struct holt_super_chain_walk *w, const void *slot,
+			  const u8 **payload, u32 *len);
+
+void holt_super_map_put(void *p, const struct holt_map_entry *e);
+int holt_super_map_get(const void *p, u64 slot_count,
+		       struct holt_map_entry *e);
+int holt_super_cat_put(void *buf, u32 cap, const struct holt_cat_entry *e);
+int holt_super_cat_get(const void *buf, u32 avail, struct holt_cat_entry *e);
+
 #endif /* HOLT_CORE_SUPER_H */

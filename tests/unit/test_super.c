@@ -539,6 +539,263 @@ static void test_random_roundtrip(void)
 	harness_case_ok();
 }
 
+/* ---- metadata chains, frame map and catalog entries ---- */
+
+struct chain_dev {
+	u8 *slots[4];
+	u64 numbers[4];
+};
+
+static const u8 *chain_slot(struct chain_dev *d, u64 slot)
+{
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		if (d->numbers[i] == slot)
+			return d->slots[i];
+	return NULL;
+}
+
+/* Walk a chain through @d: the number of map entries read, or -errno. */
+static long walk_map(struct chain_dev *d, const struct holt_super_extent *ext,
+		     u32 kind, u64 gen, u64 slot_count, u64 *sum)
+{
+	struct holt_super_chain_walk w;
+	struct holt_map_entry e;
+	const u8 *payload;
+	long n = 0;
+	u32 len, i;
+	int ret;
+
+	*sum = 0;
+	holt_super_chain_begin(&w, ext, kind, gen, slot_count);
+	while (w.slot != HOLT_SLOT_NONE) {
+		const u8 *slot = chain_slot(d, w.slot);
+
+		CHECK(slot != NULL, "walk asked for slot %llu",
+		      (unsigned long long)w.slot);
+		ret = holt_super_chain_next(&w, slot, &payload, &len);
+		if (ret < 0)
+			return ret;
+		CHECK_EQ(ret, 1);
+		CHECK_EQ(len % HOLT_MAP_ENTRY_SIZE, 0);
+		for (i = 0; i < len; i += HOLT_MAP_ENTRY_SIZE) {
+			CHECK_EQ(holt_super_map_get(payload + i, slot_count,
+						    &e), 0);
+			CHECK_EQ(e.frame_id, (u64)n * 3 + 1);
+			CHECK_EQ(e.slot, (u64)n % slot_count);
+			CHECK_EQ(e.tree, (u32)n % 5);
+			CHECK_EQ(e.generation, 1 + (u64)n % 7);
+			*sum += e.frame_crc;
+			n++;
+		}
+	}
+	CHECK_EQ(holt_super_chain_next(&w, d->slots[0], &payload, &len), 0);
+	return n;
+}
+
+static void test_chain(void)
+{
+	const u64 slot_count = 100, gen = 77;
+	const u32 nr = 2 * (HOLT_META_PAYLOAD / HOLT_MAP_ENTRY_SIZE) + 100;
+	struct holt_super_extent ext;
+	struct holt_super sb;
+	struct chain_dev d = { .numbers = { 5, 9, 2, 50 } };
+	u64 sum = 0, got_sum;
+	u32 i, k, crc = 0, bytes;
+	u8 *save;
+
+	for (i = 0; i < 4; i++) {
+		d.slots[i] = calloc(1, HOLT_SLOT_SIZE);
+		CHECK(d.slots[i] != NULL, "calloc");
+	}
+	save = malloc(HOLT_SLOT_SIZE);
+	/* Entries, 16382 per slot, into slots 5, 9, 2. */
+	for (i = 0; i < nr; i++) {
+		struct holt_map_entry e = {
+			.frame_id = (u64)i * 3 + 1, .slot = i % slot_count,
+			.tree = i % 5, .frame_crc = (u32)rnd64(),
+			.generation = 1 + i % 7,
+		};
+		u32 per = HOLT_META_PAYLOAD / HOLT_MAP_ENTRY_SIZE;
+
+		holt_super_map_put(d.slots[i / per] + HOLT_META_HDR_SIZE +
+				   (i % per) * HOLT_MAP_ENTRY_SIZE, &e);
+		sum += e.frame_crc;
+	}
+	for (k = 0; k < 3; k++) {
+		bytes = k < 2 ? HOLT_META_PAYLOAD : 100 * HOLT_MAP_ENTRY_SIZE;
+		crc = holt_ondisk_crc(crc, d.slots[k] + HOLT_META_HDR_SIZE,
+				      bytes);
+		CHECK_EQ(holt_super_chain_seal(d.slots[k], HOLT_META_MAP, k, gen,
+					       k < 2 ? d.numbers[k + 1] :
+					       HOLT_SLOT_NONE, bytes), 0);
+	}
+	ext = (struct holt_super_extent){ .slot = 5,
+		.bytes = (u64)nr * HOLT_MAP_ENTRY_SIZE, .nr_slots = 3,
+		.crc = crc };
+	/* The superblock accepts the extent. */
+	make_sb(&sb, gen, 0);
+	sb.map = ext;
+	CHECK_EQ(holt_super_check(&sb, 64 * MiB, NULL), 0);
+
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 nr);
+	CHECK_EQ(got_sum, sum);
+
+	/* Wrong kind, generation, count, stream crc, length: refused. */
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_CATALOG, gen, slot_count,
+			  &got_sum), -EUCLEAN);
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen + 1, slot_count,
+			  &got_sum), -EUCLEAN);
+	ext.crc ^= 1;
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 -EUCLEAN);
+	ext.crc ^= 1;
+	ext.nr_slots = 4;
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 -EUCLEAN);
+	ext.nr_slots = 2;
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 -EUCLEAN);
+	ext.nr_slots = 3;
+	ext.bytes -= HOLT_MAP_ENTRY_SIZE;
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 -EUCLEAN);
+	ext.bytes += HOLT_MAP_ENTRY_SIZE;
+	/* Starting at the second slot: its index is 1, not 0. */
+	ext.slot = 9;
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 -EUCLEAN);
+	ext.slot = 5;
+	/* A next link outside the slot area. */
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, 9, &got_sum),
+		 -EUCLEAN);
+	/* A loop: the last slot links back to the first. */
+	memcpy(save, d.slots[2], HOLT_SLOT_SIZE);
+	CHECK_EQ(holt_super_chain_seal(d.slots[2], HOLT_META_MAP, 2, gen, 5,
+				       HOLT_META_PAYLOAD), 0);
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 -EUCLEAN);
+	memcpy(d.slots[2], save, HOLT_SLOT_SIZE);
+	CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count, &got_sum),
+		 nr);
+	/* Any bit flip in any header, or in the payload, is refused. */
+	for (i = 0; i < 200; i++) {
+		u32 which = rnd(3), bit;
+		u8 *p = d.slots[which];
+
+		harness_step = i;
+		bytes = which < 2 ? HOLT_META_PAYLOAD :
+				    100 * HOLT_MAP_ENTRY_SIZE;
+		bit = i < 100 ? rnd(HOLT_META_HDR_SIZE * 8) :
+				 rnd((HOLT_META_HDR_SIZE + bytes) * 8);
+		p[bit / 8] ^= 1u << (bit % 8);
+		CHECK_EQ(walk_map(&d, &ext, HOLT_META_MAP, gen, slot_count,
+				  &got_sum), -EUCLEAN);
+		p[bit / 8] ^= 1u << (bit % 8);
+	}
+	/* Seal's own checks. */
+	CHECK_EQ(holt_super_chain_seal(save, 3, 0, 1, HOLT_SLOT_NONE, 8),
+		 -EINVAL);
+	CHECK_EQ(holt_super_chain_seal(save, HOLT_META_MAP, 0, 0,
+				       HOLT_SLOT_NONE, 8), -EINVAL);
+	CHECK_EQ(holt_super_chain_seal(save, HOLT_META_MAP, 0, 1,
+				       HOLT_SLOT_NONE, 0), -EINVAL);
+	CHECK_EQ(holt_super_chain_seal(save, HOLT_META_MAP, 0, 1, 4, 8),
+		 -EINVAL);	/* a slot before another must be full */
+	CHECK_EQ(holt_super_chain_seal(save, HOLT_META_MAP, 0, 1,
+				       HOLT_SLOT_NONE,
+				       HOLT_META_PAYLOAD + 1), -EINVAL);
+	for (i = 0; i < 4; i++)
+		free(d.slots[i]);
+	free(save);
+	harness_case_ok();
+}
+
+static void test_map_catalog_entries(void)
+{
+	struct holt_map_entry e = { .frame_id = 1, .slot = 99, .tree = 2,
+				    .frame_crc = 3, .generation = 4 }, f;
+	struct holt_cat_entry c, g;
+	u8 buf[512], *copy;
+	u32 avail, pos, i;
+	int n, k;
+
+	holt_super_map_put(buf, &e);
+	CHECK_EQ(holt_super_map_get(buf, 100, &f), 0);
+	CHECK_EQ(f.slot, 99);
+	CHECK_EQ(f.frame_crc, 3);
+	CHECK_EQ(holt_super_map_get(buf, 99, &f), -EUCLEAN);
+	e.generation = 0;
+	holt_super_map_put(buf, &e);
+	CHECK_EQ(holt_super_map_get(buf, 100, &f), -EUCLEAN);
+
+	/* Catalog entries back to back. */
+	pos = 0;
+	for (i = 0; i < 5; i++) {
+		c = (struct holt_cat_entry){ .tree = i, .root = 1000 + i,
+			.created = 7 * i, .name = (const u8 *)
+			"default-tree-name-of-a-reasonable-length-0123456789"
+			"abcdefghijk",
+			.nlen = 1 + i * 15 };
+		n = holt_super_cat_put(buf + pos, sizeof(buf) - pos, &c);
+		CHECK_EQ(n, 32 + ((c.nlen + 7) & ~7u));
+		pos += n;
+	}
+	for (i = 0, k = 0; i < 5; i++) {
+		n = holt_super_cat_get(buf + k, pos - k, &g);
+		CHECK(n > 0, "entry %u", i);
+		CHECK_EQ(g.tree, i);
+		CHECK_EQ(g.root, 1000 + i);
+		CHECK_EQ(g.created, 7 * i);
+		CHECK_MEM(g.name, g.nlen, "default-tree-name-of-a-reasonable"
+			  "-length-0123456789abcdefghijk", 1 + i * 15);
+		k += n;
+	}
+	CHECK_EQ((u32)k, pos);
+
+	/* Refusals when encoding. */
+	c.nlen = 0;
+	CHECK_EQ(holt_super_cat_put(buf, sizeof(buf), &c), -EINVAL);
+	c.nlen = 64;
+	CHECK_EQ(holt_super_cat_put(buf, sizeof(buf), &c), -EINVAL);
+	c.name = (const u8 *)"a\0b";
+	c.nlen = 3;
+	CHECK_EQ(holt_super_cat_put(buf, sizeof(buf), &c), -EINVAL);
+	c.name = (const u8 *)"abc";
+	c.flags = 1;
+	CHECK_EQ(holt_super_cat_put(buf, sizeof(buf), &c), -EINVAL);
+	c.flags = 0;
+	CHECK_EQ(holt_super_cat_put(buf, 39, &c), -ENOSPC);
+	n = holt_super_cat_put(buf, 40, &c);
+	CHECK_EQ(n, 40);
+
+	/* Truncated at every length, from an exactly sized copy. */
+	for (avail = 0; avail < 40; avail++) {
+		copy = malloc(avail ? avail : 1);
+		memcpy(copy, buf, avail);
+		CHECK_EQ(holt_super_cat_get(copy, avail, &g), -EUCLEAN);
+		free(copy);
+	}
+	/* Reserved, flags, padding, NUL in the name, lengths: refused. */
+	{
+		static const u32 offs[] = { 4, 5, 6, 7, 24, 31, 33, 35, 39 };
+		static const u8 vals[] = { 0, 64, 1, 1, 1, 1, 0, 1, 1 };
+
+		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+			u8 save = buf[offs[i]];
+
+			buf[offs[i]] = vals[i];
+			CHECK(holt_super_cat_get(buf, 40, &g) == -EUCLEAN,
+			      "byte %u = %u accepted", offs[i], vals[i]);
+			buf[offs[i]] = save;
+		}
+		CHECK_EQ(holt_super_cat_get(buf, 40, &g), 40);
+	}
+	harness_case_ok();
+}
+
 int main(void)
 {
 	harness_init("test_super", "TEST_SUPER_SEED");
@@ -551,5 +808,7 @@ int main(void)
 	test_select_special();
 	test_torn_superblock_write();
 	test_random_roundtrip();
+	test_chain();
+	test_map_catalog_entries();
 	return harness_done();
 }
