@@ -910,3 +910,139 @@ out_chunk:
 	holt_port_free(chunk);
 	return ret;
 }
+
+/**
+ * holt_wal_head_init() - the writer's position after recovery or format
+ * @h: the head
+ * @wal_len: bytes of the log region
+ * @tail_off: the committed checkpoint position (superblock ckpt_wal_off)
+ * @off: where the next record goes (the scan's end_off)
+ * @lsn: the LSN it takes (the scan's end_lsn)
+ *
+ * Context: any.
+ */
+void holt_wal_head_init(struct holt_wal_head *h, u64 wal_len, u64 tail_off,
+			u64 off, u64 lsn)
+{
+	h->wal_len = wal_len;
+	h->tail_off = tail_off;
+	h->off = off;
+	h->lsn = lsn;
+}
+
+/**
+ * holt_wal_head_used() - bytes between the checkpoint position and the head
+ * @h: the head
+ *
+ * Context: any.
+ * Return: the circular distance from @h->tail_off to @h->off.
+ */
+u64 holt_wal_head_used(const struct holt_wal_head *h)
+{
+	if (h->off >= h->tail_off)
+		return h->off - h->tail_off;
+	return h->wal_len - h->tail_off + h->off;
+}
+
+/**
+ * holt_wal_head_room() - bytes that may still be appended
+ * @h: the head
+ *
+ * A checkpoint should start well before this reaches the largest record.
+ *
+ * Context: any.
+ * Return: bytes of records (PADs included) that fit before the log is full.
+ */
+u64 holt_wal_head_room(const struct holt_wal_head *h)
+{
+	u64 used = holt_wal_head_used(h) + HOLT_WAL_RESERVE;
+
+	return used < h->wal_len ? h->wal_len - used : 0;
+}
+
+static void holt_wal_head_advance(struct holt_wal_head *h, u32 size)
+{
+	h->off = holt_wal_next_off(h->wal_len, h->off, size);
+	h->lsn++;
+}
+
+/**
+ * holt_wal_head_reserve() - place the next record
+ * @h: the head
+ * @size: bytes of the record (as returned by holt_wal_build_end())
+ * @pad: receives the PAD record to write first (@pad->size 0 for none)
+ * @rec: receives the offset and LSN of the record
+ *
+ * The caller writes the PAD (holt_wal_encode_pad()) and the record
+ * (holt_wal_seal()) at the places given, in that order.
+ *
+ * Context: any; the caller serialises appends (log lock).
+ * Return: 0; -EINVAL for a bad @size; -ENOSPC when the log is full up to
+ * the checkpoint position (nothing was reserved: checkpoint, then retry).
+ */
+int holt_wal_head_reserve(struct holt_wal_head *h, u32 size,
+			  struct holt_wal_place *pad,
+			  struct holt_wal_place *rec)
+{
+	u32 fill;
+
+	if (size < HOLT_WAL_HDR_SIZE || size > HOLT_WAL_REC_MAX ||
+	    size % HOLT_WAL_ALIGN)
+		return -EINVAL;
+	fill = holt_wal_fit(h->wal_len, h->off, size);
+	if ((u64)fill + size > holt_wal_head_room(h))
+		return -ENOSPC;
+	pad->off = h->off;
+	pad->lsn = h->lsn;
+	pad->size = fill;
+	if (fill)
+		holt_wal_head_advance(h, fill);
+	rec->off = h->off;
+	rec->lsn = h->lsn;
+	rec->size = size;
+	holt_wal_head_advance(h, size);
+	return 0;
+}
+
+/**
+ * holt_wal_head_align() - end a commit on a sector boundary
+ * @h: the head
+ * @pad: receives the PAD record to write (@pad->size 0 for none)
+ *
+ * Always fits: holt_wal_head_reserve() kept HOLT_WAL_RESERVE bytes for it.
+ *
+ * Context: any; the caller serialises appends (log lock).
+ * Return: 0, or -ENOSPC if the head was moved without a reservation.
+ */
+int holt_wal_head_align(struct holt_wal_head *h, struct holt_wal_place *pad)
+{
+	u32 fill = holt_wal_sector_pad(h->wal_len, h->off);
+
+	pad->off = h->off;
+	pad->lsn = h->lsn;
+	pad->size = fill;
+	if (!fill)
+		return 0;
+	if (holt_wal_head_used(h) + fill >= h->wal_len) {
+		pad->size = 0;
+		return -ENOSPC;
+	}
+	holt_wal_head_advance(h, fill);
+	return 0;
+}
+
+/**
+ * holt_wal_head_release() - a checkpoint became durable
+ * @h: the head
+ * @tail_off: its position (the new superblock's ckpt_wal_off), a record
+ *	start between the old checkpoint position and the head
+ *
+ * The log before @tail_off may now be overwritten.  Call only after the
+ * superblock naming @tail_off is on stable storage.
+ *
+ * Context: any; the caller serialises appends (log lock).
+ */
+void holt_wal_head_release(struct holt_wal_head *h, u64 tail_off)
+{
+	h->tail_off = tail_off;
+}

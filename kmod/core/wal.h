@@ -187,7 +187,54 @@ struct holt_wal_scan {
 	enum holt_wal_why why;
 };
 
+/*
+ * Bytes the writer keeps free between the head and the checkpoint position
+ * beyond any record it places: room for the sector PAD that ends a commit
+ * and for the bytes skipped at the end of the region, so that the head never
+ * reaches the oldest record replay still needs.
+ */
+#define HOLT_WAL_RESERVE	(2 * HOLT_WAL_SECTOR)
+
+/**
+ * struct holt_wal_place - where one record goes
+ * @off: offset in the log region
+ * @lsn: the LSN it takes
+ * @size: its size in bytes; 0 when there is no record to write
+ */
+struct holt_wal_place {
+	u64 off;
+	u64 lsn;
+	u32 size;
+};
+
+/**
+ * struct holt_wal_head - the writer's position in the circular log
+ * @wal_len: bytes of the log region
+ * @off: where the next record goes
+ * @lsn: the LSN it takes
+ * @tail_off: the durable checkpoint position: the oldest byte replay needs
+ *
+ * The bytes in use are the circular distance from @tail_off to @off; the
+ * writer never lets them reach @wal_len.
+ */
+struct holt_wal_head {
+	u64 wal_len;
+	u64 off;
+	u64 lsn;
+	u64 tail_off;
+};
+
 const char *holt_wal_why_str(enum holt_wal_why why);
+
+void holt_wal_head_init(struct holt_wal_head *h, u64 wal_len, u64 tail_off,
+			u64 off, u64 lsn);
+u64 holt_wal_head_used(const struct holt_wal_head *h);
+u64 holt_wal_head_room(const struct holt_wal_head *h);
+int holt_wal_head_reserve(struct holt_wal_head *h, u32 size,
+			  struct holt_wal_place *pad,
+			  struct holt_wal_place *rec);
+int holt_wal_head_align(struct holt_wal_head *h, struct holt_wal_place *pad);
+void holt_wal_head_release(struct holt_wal_head *h, u64 tail_off);
 
 void holt_wal_build_begin(struct holt_wal_builder *b, void *buf, u32 cap,
 			  enum holt_wal_type type);

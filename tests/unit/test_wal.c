@@ -104,8 +104,8 @@ static int decode_exact(const u8 *src, u32 avail, u32 store,
 /* A random op of @kind; keys and values point into the pool. */
 static void rand_op(struct holt_wal_op *op, u8 kind, u32 big)
 {
-	u32 kmax = big ? 2000 : 48;
-	u32 vmax = big ? 6000 : 160;
+	u32 kmax = big ? 1500 : 48;
+	u32 vmax = big ? 4000 : 160;
 
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
@@ -164,7 +164,11 @@ static int rand_record(u8 *buf, u32 cap, struct holt_wal_op *ops, u32 *nr,
 	else
 		*type = HOLT_WAL_SEQ;
 	if (*type == HOLT_WAL_BATCH) {
-		*nr = 1 + rnd(6);
+		/*
+		 * A log must hold two of its largest records (a PAD to the
+		 * end and the record): keep big batches small.
+		 */
+		*nr = 1 + rnd(big ? 2 : 6);
 		for (i = 0; i < *nr; i++)
 			rand_op(&ops[i], kinds[rnd(3)], big);
 	} else {
@@ -588,6 +592,68 @@ static void test_positions(void)
 	harness_case_ok();
 }
 
+static void test_head(void)
+{
+	struct holt_wal_place pad, rec;
+	struct holt_wal_head h;
+
+	holt_wal_head_init(&h, 8192, 0, 0, 1);
+	CHECK_EQ(holt_wal_head_used(&h), 0);
+	CHECK_EQ(holt_wal_head_room(&h), 8192 - HOLT_WAL_RESERVE);
+	CHECK_EQ(holt_wal_head_reserve(&h, 12, &pad, &rec), -EINVAL);
+	CHECK_EQ(holt_wal_head_reserve(&h, 36, &pad, &rec), -EINVAL);
+	/* The largest record that fits an empty 8 KiB log. */
+	CHECK_EQ(holt_wal_head_reserve(&h, 8192 - HOLT_WAL_RESERVE + 8, &pad,
+				       &rec), -ENOSPC);
+	CHECK_EQ(holt_wal_head_reserve(&h, 8192 - HOLT_WAL_RESERVE, &pad,
+				       &rec), 0);
+	CHECK_EQ(pad.size, 0);
+	CHECK_EQ(rec.off, 0);
+	CHECK_EQ(rec.lsn, 1);
+	CHECK_EQ(h.off, 8192 - HOLT_WAL_RESERVE);
+	CHECK_EQ(h.lsn, 2);
+	CHECK_EQ(holt_wal_head_room(&h), 0);
+	CHECK_EQ(holt_wal_head_reserve(&h, 32, &pad, &rec), -ENOSPC);
+	CHECK_EQ(holt_wal_head_align(&h, &pad), 0);
+	CHECK_EQ(pad.size, 0);		/* already on a sector */
+	/* A checkpoint at the head frees everything. */
+	holt_wal_head_release(&h, h.off);
+	CHECK_EQ(holt_wal_head_used(&h), 0);
+	/* 1000 bytes at 7168 leave 24, less than a header: wrap to 0. */
+	CHECK_EQ(holt_wal_head_reserve(&h, 1000, &pad, &rec), 0);
+	CHECK_EQ(pad.size, 0);
+	CHECK_EQ(rec.off, 7168);
+	CHECK_EQ(h.off, 0);
+	CHECK_EQ(holt_wal_head_used(&h), 1024);
+
+	/* A record that does not fit before the end: PAD first. */
+	holt_wal_head_init(&h, 8192, 4096, 7680, 10);
+	CHECK_EQ(holt_wal_head_reserve(&h, 600, &pad, &rec), 0);
+	CHECK_EQ(pad.off, 7680);
+	CHECK_EQ(pad.lsn, 10);
+	CHECK_EQ(pad.size, 512);
+	CHECK_EQ(rec.off, 0);
+	CHECK_EQ(rec.lsn, 11);
+	CHECK_EQ(h.off, 600);
+	CHECK_EQ(h.lsn, 12);
+	CHECK_EQ(holt_wal_head_used(&h), 4096 + 600);
+	/* The commit ends on a sector. */
+	CHECK_EQ(holt_wal_head_align(&h, &pad), 0);
+	CHECK_EQ(pad.off, 600);
+	CHECK_EQ(pad.lsn, 12);
+	CHECK_EQ(pad.size, 424);
+	CHECK_EQ(h.off, 1024);
+	/* Up to the reserve before the checkpoint position, not a byte more. */
+	CHECK_EQ(holt_wal_head_room(&h), 2048);
+	CHECK_EQ(holt_wal_head_reserve(&h, 2056, &pad, &rec), -ENOSPC);
+	CHECK_EQ(h.off, 1024);
+	CHECK_EQ(h.lsn, 13);
+	CHECK_EQ(holt_wal_head_reserve(&h, 2048, &pad, &rec), 0);
+	CHECK_EQ(h.off, 3072);
+	CHECK_EQ(holt_wal_head_used(&h), 8192 - HOLT_WAL_RESERVE);
+	harness_case_ok();
+}
+
 /* ---- the model writer ---- */
 
 struct orec {
@@ -615,6 +681,7 @@ struct tlog {
 	struct orec *chain;	/* every record since the checkpoint */
 	u32 chain_nr;
 	u32 chain_cap;
+	struct holt_wal_head h;	/* the code under test, kept in step */
 };
 
 static void tlog_init(struct tlog *l, u64 len, u32 store)
@@ -632,6 +699,20 @@ static void tlog_init(struct tlog *l, u64 len, u32 store)
 	l->chain_cap = 1024;
 	l->chain = calloc(l->chain_cap, sizeof(*l->chain));
 	CHECK(l->recs && l->chain, "calloc");
+	holt_wal_head_init(&l->h, len, 0, 0, 1);
+}
+
+/* After a test moved the model by hand: the head follows. */
+static void tlog_resync(struct tlog *l)
+{
+	holt_wal_head_init(&l->h, l->len, l->ckpt_off, l->head, l->lsn);
+}
+
+static void tlog_check_head(const struct tlog *l)
+{
+	CHECK_EQ(l->h.off, l->head);
+	CHECK_EQ(l->h.lsn, l->lsn);
+	CHECK_EQ(holt_wal_head_used(&l->h), l->used);
 }
 
 static void tlog_forget(struct tlog *l)
@@ -659,6 +740,7 @@ static void tlog_checkpoint(struct tlog *l)
 	l->ckpt_lsn = l->lsn;
 	l->used = 0;
 	l->max_version = 0;
+	holt_wal_head_release(&l->h, l->head);
 }
 
 static void tlog_advance(struct tlog *l, u32 size, u8 type)
@@ -674,6 +756,8 @@ static void tlog_advance(struct tlog *l, u32 size, u8 type)
 		.off = l->head, .type = type, .len = size };
 
 	l->used += next ? size : l->len - l->head;
+	/* The oracle of "never overwrite what replay needs". */
+	CHECK(l->used < l->len, "head ran into the checkpoint position");
 	l->head = next;
 	l->lsn++;
 }
@@ -686,18 +770,33 @@ static void tlog_pad(struct tlog *l, u32 size)
 }
 
 /*
- * Make room for a record of @size: checkpoint if the log would come within
- * a margin of the checkpoint, then PAD to the end of the region if it does
- * not fit before it.  Returns where the record goes.
+ * Make room for a record of @size through holt_wal_head_reserve(), checked
+ * against the model's own accounting: checkpoint when the log is full, PAD
+ * to the end of the region when the record does not fit before it.
+ * Returns where the record goes.
  */
 static u64 tlog_prepare(struct tlog *l, u32 size)
 {
-	u32 pad = holt_wal_fit(l->len, l->head, size);
+	struct holt_wal_place pad, rec;
+	u32 fit = holt_wal_fit(l->len, l->head, size);
+	int fits = l->used + fit + size + HOLT_WAL_RESERVE <= l->len;
+	int err;
 
-	if (l->used + pad + size + 2 * HOLT_WAL_SECTOR >= l->len)
+	tlog_check_head(l);
+	err = holt_wal_head_reserve(&l->h, size, &pad, &rec);
+	CHECK_EQ(err, fits ? 0 : -ENOSPC);
+	if (err) {
 		tlog_checkpoint(l);
-	if (pad)
-		tlog_pad(l, pad);
+		CHECK_EQ(holt_wal_head_reserve(&l->h, size, &pad, &rec), 0);
+	}
+	CHECK_EQ(pad.off, l->head);
+	CHECK_EQ(pad.lsn, l->lsn);
+	CHECK_EQ(pad.size, fit);
+	if (fit)
+		tlog_pad(l, fit);
+	CHECK_EQ(rec.off, l->head);
+	CHECK_EQ(rec.lsn, l->lsn);
+	CHECK_EQ(rec.size, size);
 	return l->head;
 }
 
@@ -731,6 +830,7 @@ static void tlog_place(struct tlog *l, u8 *rec, u32 size)
 	o->bytes = malloc(size);
 	memcpy(o->bytes, rec, size);
 	tlog_advance(l, size, rec[5]);
+	tlog_check_head(l);
 }
 
 static void tlog_append(struct tlog *l, u8 *rec, u32 size)
@@ -741,10 +841,16 @@ static void tlog_append(struct tlog *l, u8 *rec, u32 size)
 
 static void tlog_commit(struct tlog *l)
 {
+	struct holt_wal_place place;
 	u32 pad = holt_wal_sector_pad(l->len, l->head);
 
+	CHECK_EQ(holt_wal_head_align(&l->h, &place), 0);
+	CHECK_EQ(place.size, pad);
+	CHECK_EQ(place.off, l->head);
+	CHECK_EQ(place.lsn, l->lsn);
 	if (pad)
 		tlog_pad(l, pad);
+	tlog_check_head(l);
 }
 
 /* Append a random record; @big for large keys and values. */
@@ -962,6 +1068,7 @@ static void test_lost_sectors(void)
 		tlog_commit(&l);
 		if (l.head + 20000 > l.len) {	/* keep the commit unwrapped */
 			tlog_pad(&l, (u32)(l.len - l.head));
+			tlog_resync(&l);
 			tlog_checkpoint(&l);
 		}
 		memcpy(before, l.img, l.len);
@@ -1059,7 +1166,9 @@ static void test_stale_epoch(void)
 	for (i = 7; i < l.nr; i++)
 		free(l.recs[i].bytes);
 	l.nr = 7;
+	l.chain_nr = 7;
 	l.epoch = 2;
+	tlog_resync(&l);
 	rand_op(&op, HOLT_WAL_PUT, 0);
 	op.alen = 10;
 	op.blen = 50;
@@ -1247,6 +1356,7 @@ int main(void)
 	test_structure_checks();
 	test_random_damage();
 	test_positions();
+	test_head();
 	test_log_model();
 	test_torn_tail();
 	test_lost_sectors();
