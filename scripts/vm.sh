@@ -238,7 +238,9 @@ if [ -f "$HOLT_KO" ]; then
 		WANT+=("$d")
 	done
 fi
-[ ${#DISKS[@]} -gt 0 ] && WANT+=(virtio_pci virtio_blk)
+# virtio_console: the command's output ports (much faster than a 8250 UART).
+WANT+=(virtio_pci virtio_console)
+[ ${#DISKS[@]} -gt 0 ] && WANT+=(virtio_blk)
 WANT+=("${EXTRA_MODULES[@]+"${EXTRA_MODULES[@]}"}")
 : >"$ROOT/etc/holt-vm.modules"
 if [ ${#WANT[@]} -gt 0 ]; then
@@ -320,7 +322,9 @@ QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m "${VM_MEM:-1G}"
 	-smp "${VM_SMP:-2}" -nodefaults -no-user-config -no-reboot
 	-display none -vga none
 	-kernel "$KERNEL" -initrd "$INITRD")
-APPEND="console=ttyS0,115200 panic=-1 rdinit=/init quiet loglevel=4 8250.nr_uarts=4 tsc=unstable"
+APPEND="console=ttyS0,115200 panic=-1 rdinit=/init quiet loglevel=4"
+# shellcheck disable=SC2206
+[ -n "${VM_QEMU_ARGS:-}" ] && QEMU+=($VM_QEMU_ARGS)
 i=0
 for d in "${DISKS[@]+"${DISKS[@]}"}"; do
 	QEMU+=(-drive "file=$d,if=none,id=d$i,format=raw,cache=writeback"
@@ -343,9 +347,13 @@ fi
 : >"$RUN/console"
 QEMU+=(-monitor none
 	-chardev "file,id=con,path=$RUN/console" -serial chardev:con
-	-chardev "file,id=out,path=$RUN/out" -serial chardev:out
-	-chardev "file,id=ctl,path=$RUN/ctl" -serial chardev:ctl
-	-chardev "file,id=err,path=$RUN/err" -serial chardev:err
+	-device virtio-serial-pci,id=vser
+	-chardev "file,id=out,path=$RUN/out"
+	-device virtserialport,bus=vser.0,chardev=out,name=holt.out
+	-chardev "file,id=err,path=$RUN/err"
+	-device virtserialport,bus=vser.0,chardev=err,name=holt.err
+	-chardev "file,id=ctl,path=$RUN/ctl"
+	-device virtserialport,bus=vser.0,chardev=ctl,name=holt.ctl
 	-append "$APPEND")
 
 START=$(date +%s.%N)

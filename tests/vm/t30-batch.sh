@@ -15,15 +15,21 @@ snap() { holt dump >"$T_DIR/$1" 2>&1; }
 snap before
 
 cat >"$T_DIR/b1" <<EOB
+assert-version /acct/a $va
 put /acct/a 90
 put /acct/c 10
 put-if-absent /new/x created
 del /acct/b
 mv /lock/held /lock/moved
-assert-version /acct/a $va
 assert-empty /free/
 EOB
 ok "a batch of every kind of line (FILE)" holt batch "$T_DIR/b1"
+t_run holt get /acct/a --version
+check "  the guard saw the state before the batch, the put a new version" \
+	[ "$(cut -f2 "$T_OUT")" -gt "$va" ] 2>/dev/null
+printf 'assert-version /acct/a %s\n' "$va" >"$T_DIR/b1b"
+rc_is "  ... and the old version no longer passes the guard" 1 \
+	holt batch "$T_DIR/b1b"
 out_is "  put applied" "90" holt get /acct/a
 out_is "  second put applied" "10" holt get /acct/c
 out_is "  put-if-absent applied" "created" holt get /new/x

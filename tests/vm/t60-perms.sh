@@ -58,4 +58,18 @@ out_is "others read (mode 0644)" "1" runas 1001 holt -s pub get /p
 rc_is "others cannot write (mode 0644)" 3 runas 1001 holt -s pub put /p 2
 out_is "  ... unchanged" "1" holt -s pub get /p
 ok "root (CAP_DAC_OVERRIDE) writes any store" holt -s pub put /p 3
+
+rc_is "the owner cannot chmod (admin)" 3 runas 1000 holt -s pub chmod 0666
+rc_is "the owner cannot chown (admin)" 3 runas 1000 holt -s pub chown 1001
+ok "root: chmod 0600" holt -s pub chmod 0600
+rc_is "  ... others can no longer read" 3 runas 1001 holt -s pub get /p
+ok "root: chown 1001:1001" holt -s pub chown 1001:1001
+ok "  ... the new owner writes" runas 1001 holt -s pub put /p 4
+rc_is "  ... the old owner is denied" 3 runas 1000 holt -s pub get /p
+ok "root: chown 1000:1001 and chmod 0640" \
+	sh -c "holt -s pub chown 1000:1001 && holt -s pub chmod 0640"
+out_is "  ... the group reads" "4" runas 1001 holt -s pub get /p
+rc_is "  ... the group cannot write" 3 runas 1001 holt -s pub put /p 5
+rc_is "  ... others cannot read" 3 runas 1002 holt -s pub get /p
+rc_is "chmod with a bad mode is a usage error" 2 holt -s pub chmod 9999
 ok "detach pub" holt detach pub

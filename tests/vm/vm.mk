@@ -33,3 +33,4 @@ vm-test: module userspace
 vm-bench: module userspace
 	$(VM_SH) run --timeout 1200 -- \
 		'holt attach --memory bench && holt-nlbench $(NLBENCH_ARGS)' </dev/null
+CHECK_TARGETS += vm-test
