@@ -28,7 +28,8 @@ LIBHOLT_OBJS := $(patsubst $(US_DIR)/lib/%.c,$(US_OUT)/obj/%.o,$(LIBHOLT_SRCS))
 CLI_OBJS := $(patsubst $(US_DIR)/cli/%.c,$(US_OUT)/obj/cli-%.o,$(CLI_SRCS))
 
 US_TARGETS := $(US_OUT)/libholt.so $(US_OUT)/libholt.a $(US_OUT)/holt.pc \
-	      $(US_OUT)/holt $(US_OUT)/holt-static $(US_OUT)/holt-nlbench
+	      $(US_OUT)/holt $(US_OUT)/holt-static $(US_OUT)/holt-nlbench \
+	      $(US_OUT)/test-libholt
 
 .PHONY: userspace test-cli install-userspace
 userspace: $(US_TARGETS)
@@ -77,6 +78,13 @@ $(US_OUT)/holt-static: $(CLI_OBJS) $(US_OUT)/libholt.a $(US_NSS_STUBS)
 		$(NL_STATIC_LIBS)
 
 $(US_OUT)/holt-nlbench: $(US_DIR)/tools/holt-nlbench.c $(US_OUT)/libholt.a \
+			$(US_NSS_STUBS) $(LIBHOLT_HDRS)
+	$(CC) $(US_CFLAGS) -static -o $@ $< $(US_NSS_STUBS) \
+		$(US_OUT)/libholt.a $(NL_STATIC_LIBS)
+
+# libholt against a live holt.ko, run in the VM:
+#   scripts/vm.sh run --add build/userspace/test-libholt -- ./test-libholt
+$(US_OUT)/test-libholt: $(US_DIR)/lib/test/test-libholt.c $(US_OUT)/libholt.a \
 			$(US_NSS_STUBS) $(LIBHOLT_HDRS)
 	$(CC) $(US_CFLAGS) -static -o $@ $< $(US_NSS_STUBS) \
 		$(US_OUT)/libholt.a $(NL_STATIC_LIBS)
