@@ -16,6 +16,30 @@
 #include "cli.h"
 #include "holt.h"
 
+/*
+ * A key for a message: escaped, and cut after 80 bytes so that a 4 KiB key
+ * does not flood the terminal.  Returns a static buffer.
+ */
+static const char *cli_key(const char *key)
+{
+	static char buf[2][128];
+	static int which;
+	size_t len = strlen(key), size = 0;
+	char *out = NULL;
+	FILE *f;
+
+	which ^= 1;
+	f = open_memstream(&out, &size);
+	if (!f)
+		return "?";
+	cli_escape(f, key, len > 80 ? 80 : len);
+	fclose(f);
+	snprintf(buf[which], sizeof(buf[which]), "%s%s", out,
+		 len > 80 ? "..." : "");
+	free(out);
+	return buf[which];
+}
+
 int cmd_put(struct cli *c, int argc, char **argv)
 {
 	const char *ifver = NULL;
@@ -46,7 +70,7 @@ int cmd_put(struct cli *c, int argc, char **argv)
 	err = holt_put(c->h, pos[0], strlen(pos[0]), pos[1], strlen(pos[1]),
 		       flags, expect, &version);
 	if (err)
-		return cli_error(c, err, "%s", pos[0]);
+		return cli_error(c, err, "%s", cli_key(pos[0]));
 	if (c->json)
 		printf("{\"version\": %" PRIu64 "}\n", version);
 	return CLI_OK;
@@ -75,7 +99,7 @@ int cmd_get(struct cli *c, int argc, char **argv)
 		return err;
 	err = holt_get(c->h, pos[0], strlen(pos[0]), &val, &vlen, &version);
 	if (err)
-		return cli_error(c, err, "%s", pos[0]);
+		return cli_error(c, err, "%s", cli_key(pos[0]));
 	if (c->json) {
 		fputs("{\"key\": ", stdout);
 		cli_json_string(stdout, pos[0], strlen(pos[0]));
@@ -119,7 +143,7 @@ int cmd_del(struct cli *c, int argc, char **argv)
 	err = holt_del(c->h, pos[0], strlen(pos[0]),
 		       hasver ? HOLT_DEL_IF_VERSION : 0, expect);
 	if (err)
-		return cli_error(c, err, "%s", pos[0]);
+		return cli_error(c, err, "%s", cli_key(pos[0]));
 	return CLI_OK;
 }
 
@@ -145,7 +169,8 @@ int cmd_mv(struct cli *c, int argc, char **argv)
 	err = holt_rename(c->h, pos[0], strlen(pos[0]), pos[1], strlen(pos[1]),
 			  force ? HOLT_RENAME_FORCE : 0, &version);
 	if (err)
-		return cli_error(c, err, "%s -> %s", pos[0], pos[1]);
+		return cli_error(c, err, "%s -> %s", cli_key(pos[0]),
+				 cli_key(pos[1]));
 	if (c->json)
 		printf("{\"version\": %" PRIu64 "}\n", version);
 	return CLI_OK;
@@ -327,7 +352,7 @@ int cmd_longest_prefix(struct cli *c, int argc, char **argv)
 		return err;
 	err = holt_longest_prefix(c->h, pos[0], strlen(pos[0]), &e);
 	if (err)
-		return cli_error(c, err, "%s", pos[0]);
+		return cli_error(c, err, "%s", cli_key(pos[0]));
 	if (c->json) {
 		fputs("{\"key\": ", stdout);
 		cli_json_string(stdout, e.key, e.key_len);
