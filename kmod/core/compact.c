@@ -1,0 +1,1028 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compact.c - rebuilding frames: compaction, spillover into a new child
+ * frame, and merging a small child frame back into its parent.
+ *
+ * DOC: One copy engine for all three
+ *
+ * A frame is rebuilt by a post-order deep copy of its live tree into a
+ * fresh frame, with an explicit heap stack (never recursion: a tree may be
+ * 65,534 levels deep).  The copy drops tombstoned leaves and dead bodies,
+ * shrinks inner nodes with hysteresis (256->48 at <= 37 children, 48->16 at
+ * <= 12, 16->4 at <= 3), turns a node with a single child into a Prefix
+ * (or lets a lone leaf move up: lazy expansion) and joins chains of
+ * prefixes.  Bodies are laid out children first, parents last.
+ *
+ * Spillover: the subtree sizes of the frame are summed, the walk goes down
+ * from the root into any child holding more than half of the live bytes,
+ * and at the node where it stops it picks the run of adjacent children
+ * whose sizes add up closest to half.  Those children are copied into a new
+ * frame whose root is a copy of that node restricted to them; in the
+ * rebuilt parent they all point at one shared Blob node naming the new
+ * frame.  The child frame's root sits at the same depth as the parent
+ * node and dispatches on the same key byte again.
+ *
+ * Merge: a rebuild of the parent that, meeting the Blob entries of the
+ * child frame, copies the child's subtrees in their place.
+ *
+ * A rebuild either completes and replaces the frames, or fails and leaves
+ * everything untouched.
+ */
+#include "tree_int.h"
+
+/* sblob of the results that point at the Blob a spillover creates */
+#define CP_SPILL_BLOB	0xffffu
+
+struct cp_res {
+	const u8 *sf;		/* source frame of a Blob result (dedupe) */
+	u16 sblob;		/* source enc of that Blob, 0 otherwise */
+	u16 dst;
+	u8 byte;
+};
+
+struct cp_ent {
+	const u8 *sf;
+	u16 src;
+	u16 term;		/* copied terminal leaf */
+	u16 pres;		/* result of a Prefix's child */
+	u32 next;		/* next child byte to look at */
+	u32 rbase;
+	int pend;		/* byte of the child being copied, -1 none */
+	bool keep;		/* frame root: never collapses */
+	bool started;
+	const u8 *filter;	/* bitmap of the bytes to copy, or NULL */
+};
+
+struct cp_ctx {
+	struct holt_tree *t;
+	u8 *df;
+	struct cp_ent *st;
+	u32 sp, scap;
+	struct cp_res *res;
+	u32 rlen, rcap;
+	u8 bytes[256];
+	u16 kids[256];
+	/* spillover rewrite: entries of (spill_sf, spill_node) in spill_set */
+	const u8 *spill_sf;
+	u16 spill_node;
+	u8 spill_set[32];
+	u64 spill_child;
+	u16 spill_blob;
+	u32 fold_id;		/* child frame folded in, 0 none */
+	u64 max_seq;
+};
+
+static bool bit_test(const u8 *map, u32 b)
+{
+	return map[b >> 3] & (1u << (b & 7));
+}
+
+static void bit_set(u8 *map, u32 b)
+{
+	map[b >> 3] |= (u8)(1u << (b & 7));
+}
+
+static u32 cp_alloc(struct cp_ctx *cx, u32 size)
+{
+	u32 off = holt_frame_alloc_body(cx->df, size);
+
+	if (off)
+		hdr32_add(cx->df, HDR_NODES, 1);
+	return off;
+}
+
+static int cp_leaf(struct cp_ctx *cx, const u8 *l, u16 *out)
+{
+	u32 size = leaf_size(l), off;
+	u64 seq;
+
+	*out = 0;
+	if (leaf_dead(l))
+		return 0;
+	off = cp_alloc(cx, size);
+	if (!off)
+		return -ENOSPC;
+	memcpy(cx->df + off, l, size);
+	hdr32_add(cx->df, HDR_LEAVES, 1);
+	seq = holt_get_le64(l + LEAF_SEQ);
+	if (seq > cx->max_seq)
+		cx->max_seq = seq;
+	*out = holt_enc(off);
+	return 0;
+}
+
+static int cp_blob(struct cp_ctx *cx, const u8 *b, u16 *out)
+{
+	u32 off = cp_alloc(cx, HOLT_BLOB_SIZE);
+
+	if (!off)
+		return -ENOSPC;
+	memcpy(cx->df + off, b, HOLT_BLOB_SIZE);
+	*out = holt_enc(off);
+	return 0;
+}
+
+static int cp_push(struct cp_ctx *cx, const u8 *sf, u16 src, bool keep,
+		   const u8 *filter)
+{
+	struct cp_ent *e;
+
+	if (cx->sp == cx->scap) {
+		u32 cap = cx->scap ? cx->scap * 2 : 64;
+		struct cp_ent *ns = holt_port_alloc(sizeof(*ns) * cap);
+
+		if (!ns)
+			return -ENOMEM;
+		if (cx->sp)
+			memcpy(ns, cx->st, sizeof(*ns) * cx->sp);
+		holt_port_free(cx->st);
+		cx->st = ns;
+		cx->scap = cap;
+	}
+	e = &cx->st[cx->sp++];
+	memset(e, 0, sizeof(*e));
+	e->sf = sf;
+	e->src = src;
+	e->keep = keep;
+	e->filter = filter;
+	e->pend = -1;
+	e->rbase = cx->rlen;
+	return 0;
+}
+
+static int cp_add_res(struct cp_ctx *cx, u8 byte, u16 dst, const u8 *sf,
+		      u16 sblob)
+{
+	struct cp_res *r;
+
+	if (cx->rlen == cx->rcap) {
+		u32 cap = cx->rcap ? cx->rcap * 2 : 256;
+		struct cp_res *nr = holt_port_alloc(sizeof(*nr) * cap);
+
+		if (!nr)
+			return -ENOMEM;
+		if (cx->rlen)
+			memcpy(nr, cx->res, sizeof(*nr) * cx->rlen);
+		holt_port_free(cx->res);
+		cx->res = nr;
+		cx->rcap = cap;
+	}
+	r = &cx->res[cx->rlen++];
+	r->byte = byte;
+	r->dst = dst;
+	r->sf = sf;
+	r->sblob = sblob;
+	return 0;
+}
+
+/*
+ * Handle child @c (of frame @sf) reached by byte @b (-1: a Prefix's child)
+ * of the top entry.  Returns 1 when it was pushed, 0 with *@out set
+ * (0 = nothing live), or a negative errno.
+ */
+static int cp_child(struct cp_ctx *cx, const u8 *sf, u16 c, int b, u16 *out,
+		    u16 *sblob)
+{
+	const u8 *n = sf + holt_dec(c);
+	struct cp_ent *e = &cx->st[cx->sp - 1];
+	u32 i;
+	int err;
+
+	*out = 0;
+	*sblob = 0;
+	switch (n[1]) {
+	case HOLT_N_LEAF:
+		return cp_leaf(cx, n, out);
+	case HOLT_N_BLOB: {
+		u64 id = holt_get_le64(n + BLOB_CHILD);
+
+		if (b < 0)
+			return -EUCLEAN;
+		if (cx->fold_id && id == cx->fold_id) {
+			const u8 *x = tree_frame(cx->t, id);
+			const u8 *xr;
+			u16 c2, sb;
+
+			if (!x)
+				return -EUCLEAN;
+			xr = x + holt_dec(rd16(x + HDR_ROOT));
+			c2 = type_is_inner(xr[1]) ? node_find(xr, (u8)b) : 0;
+			if (!c2)
+				return 0;
+			if (x[holt_dec(c2) + 1] == HOLT_N_BLOB &&
+			    holt_get_le64(x + holt_dec(c2) + BLOB_CHILD) == id)
+				return -EUCLEAN;
+			err = cp_child(cx, x, c2, b, out, &sb);
+			*sblob = sb;
+			return err;
+		}
+		/* one Blob per child frame within a node */
+		for (i = e->rbase; i < cx->rlen; i++) {
+			const u8 *d = cx->df + holt_dec(cx->res[i].dst);
+
+			if (d[1] == HOLT_N_BLOB &&
+			    holt_get_le64(d + BLOB_CHILD) == id) {
+				*out = cx->res[i].dst;
+				*sblob = c;
+				return 0;
+			}
+		}
+		*sblob = c;
+		return cp_blob(cx, n, out);
+	}
+	case HOLT_N_PREFIX:
+	case HOLT_N_4:
+	case HOLT_N_16:
+	case HOLT_N_48:
+	case HOLT_N_256:
+		err = cp_push(cx, sf, c, false, NULL);
+		return err ? err : 1;
+	default:
+		return -EUCLEAN;
+	}
+}
+
+/* Is @enc the last body allocated in the destination? */
+static bool cp_is_top(struct cp_ctx *cx, u16 enc)
+{
+	const u8 *n = cx->df + holt_dec(enc);
+
+	return holt_dec(enc) + body_size(n) == hdr32(cx->df, HDR_USED);
+}
+
+/*
+ * Put @len bytes in front of the prefix @r (which is in the destination).
+ * Returns the resulting enc, or 0 with -ENOSPC.
+ */
+static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len)
+{
+	u8 *rn = cx->df + holt_dec(r);
+	u32 rlen = rd16(rn + PFX_LEN), nlen = rlen + len, off;
+	u8 *nn;
+
+	if (nlen > HOLT_KEY_MAX)
+		return 0;
+	if (cp_is_top(cx, r)) {
+		u32 grow = pfx_size_len(nlen) - pfx_size_len(rlen);
+
+		if (grow && !holt_frame_alloc_body(cx->df, grow))
+			return 0;
+		memmove(rn + PFX_BYTES + len, rn + PFX_BYTES, rlen);
+		memcpy(rn + PFX_BYTES, bytes, len);
+		wr16(rn + PFX_LEN, (u16)nlen);
+		return r;
+	}
+	off = cp_alloc(cx, pfx_size_len(nlen));
+	if (!off)
+		return 0;
+	nn = cx->df + off;
+	rn = cx->df + holt_dec(r);
+	memset(nn, 0, pfx_size_len(nlen));
+	nn[1] = HOLT_N_PREFIX;
+	wr16(nn + PFX_LEN, (u16)nlen);
+	wr16(nn + PFX_CHILD, rd16(rn + PFX_CHILD));
+	memcpy(nn + PFX_BYTES, bytes, len);
+	memcpy(nn + PFX_BYTES + len, rn + PFX_BYTES, rlen);
+	hdr32_add(cx->df, HDR_DEAD, (s32)pfx_size_len(rlen));
+	hdr32_add(cx->df, HDR_NODES, -1);
+	return holt_enc(off);
+}
+
+static u16 cp_new_prefix(struct cp_ctx *cx, const u8 *bytes, u32 len,
+			 u16 child)
+{
+	u32 off = cp_alloc(cx, pfx_size_len(len));
+	u8 *n;
+
+	if (!off)
+		return 0;
+	n = cx->df + off;
+	memset(n, 0, pfx_size_len(len));
+	n[1] = HOLT_N_PREFIX;
+	wr16(n + PFX_LEN, (u16)len);
+	wr16(n + PFX_CHILD, child);
+	memcpy(n + PFX_BYTES, bytes, len);
+	return holt_enc(off);
+}
+
+/* A Prefix of source frame @sf whose child became @r. */
+static int cp_finish_prefix(struct cp_ctx *cx, const u8 *n, u16 r, u16 *out)
+{
+	u32 len = rd16(n + PFX_LEN);
+	u8 t;
+
+	*out = 0;
+	if (!r)
+		return 0;
+	t = cx->df[holt_dec(r) + 1];
+	if (t == HOLT_N_LEAF) {
+		*out = r;
+		return 0;
+	}
+	if (t == HOLT_N_PREFIX)
+		*out = cp_prepend(cx, r, n + PFX_BYTES, len);
+	else
+		*out = cp_new_prefix(cx, n + PFX_BYTES, len, r);
+	return *out ? 0 : -ENOSPC;
+}
+
+static u8 cp_shrink(u8 type, u32 n)
+{
+	if (type == HOLT_N_256 && n <= 37)
+		type = HOLT_N_48;
+	if (type == HOLT_N_48 && n <= 12)
+		type = HOLT_N_16;
+	if (type == HOLT_N_16 && n <= 3)
+		type = HOLT_N_4;
+	while (node_capacity(type) < n)
+		type++;
+	return type;
+}
+
+static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
+{
+	const u8 *n = e->sf + holt_dec(e->src);
+	struct cp_res *r = cx->res + e->rbase;
+	u32 cnt = cx->rlen - e->rbase, i, off;
+	u8 b;
+
+	*out = 0;
+	if (!e->keep) {
+		if (!cnt) {
+			*out = e->term;
+			return 0;
+		}
+		if (cnt == 1 && !e->term && !r[0].sblob) {
+			u16 c = r[0].dst;
+			u8 t = cx->df[holt_dec(c) + 1];
+
+			b = r[0].byte;
+			if (t == HOLT_N_LEAF)
+				*out = c;
+			else if (t == HOLT_N_PREFIX)
+				*out = cp_prepend(cx, c, &b, 1);
+			else
+				*out = cp_new_prefix(cx, &b, 1, c);
+			return *out ? 0 : -ENOSPC;
+		}
+	} else if (!cnt && !e->term) {
+		return 0;
+	}
+	for (i = 0; i < cnt; i++) {
+		cx->bytes[i] = r[i].byte;
+		cx->kids[i] = r[i].dst;
+	}
+	off = holt_node_build(cx->df, cp_shrink(type_is_inner(n[1]) ?
+				n[1] : HOLT_N_4, cnt), cx->bytes, cx->kids,
+			      cnt, e->term);
+	if (!off)
+		return -ENOSPC;
+	hdr32_add(cx->df, HDR_NODES, 1);
+	*out = holt_enc(off);
+	return 0;
+}
+
+/* Hand the result of the finished top entry to its parent. */
+static int cp_deliver(struct cp_ctx *cx, u16 r, u16 *final)
+{
+	struct cp_ent *p;
+
+	cx->rlen = cx->st[cx->sp - 1].rbase;
+	cx->sp--;
+	if (!cx->sp) {
+		*final = r;
+		return 0;
+	}
+	p = &cx->st[cx->sp - 1];
+	if (p->sf[holt_dec(p->src) + 1] == HOLT_N_PREFIX) {
+		p->pres = r;
+		return 0;
+	}
+	if (r)
+		return cp_add_res(cx, (u8)p->pend, r, NULL, 0);
+	p->pend = -1;
+	return 0;
+}
+
+static int cp_spill_blob(struct cp_ctx *cx, u16 *out)
+{
+	u32 off;
+	u8 *b;
+
+	if (!cx->spill_blob) {
+		off = cp_alloc(cx, HOLT_BLOB_SIZE);
+		if (!off)
+			return -ENOSPC;
+		b = cx->df + off;
+		memset(b, 0, HOLT_BLOB_SIZE);
+		b[1] = HOLT_N_BLOB;
+		holt_put_le64(cx->spill_child, b + BLOB_CHILD);
+		cx->spill_blob = holt_enc(off);
+	}
+	*out = cx->spill_blob;
+	return 0;
+}
+
+/*
+ * Copy the subtree at @root of @sf into cx->df.  @keep: @root is a frame
+ * root (inner node or EmptyRoot), which stays a node.  *@out gets the
+ * result, 0 when nothing live remains.
+ */
+static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
+		  const u8 *filter, u16 *out)
+{
+	int err;
+
+	*out = 0;
+	if (sf[holt_dec(root) + 1] == HOLT_N_EMPTY)
+		return 0;
+	err = cp_push(cx, sf, root, keep, filter);
+	if (err)
+		return err;
+	while (cx->sp) {
+		struct cp_ent *e = &cx->st[cx->sp - 1];
+		const u8 *n = e->sf + holt_dec(e->src);
+		u16 r = 0, sb = 0, c = 0;
+		int b;
+
+		if (n[1] == HOLT_N_PREFIX) {
+			if (!e->started) {
+				e->started = true;
+				err = cp_child(cx, e->sf, rd16(n + PFX_CHILD),
+					       -1, &e->pres, &sb);
+				if (err == 1)
+					continue;
+				if (err)
+					return err;
+			}
+			err = cp_finish_prefix(cx, n, e->pres, &r);
+			if (!err)
+				err = cp_deliver(cx, r, out);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!type_is_inner(n[1]))
+			return -EUCLEAN;
+		if (!e->started) {
+			e->started = true;
+			c = rd16(n + NODE_TERM);
+			if (c && !e->filter) {
+				if (e->sf[holt_dec(c) + 1] != HOLT_N_LEAF)
+					return -EUCLEAN;
+				err = cp_leaf(cx, e->sf + holt_dec(c), &e->term);
+				if (err)
+					return err;
+			}
+		}
+		e->pend = -1;
+		for (;;) {
+			b = node_next(n, e->next, &c);
+			if (b < 0)
+				break;
+			e->next = (u32)b + 1;
+			if (e->filter && !bit_test(e->filter, (u32)b))
+				continue;
+			if (e->sf == cx->spill_sf && e->src == cx->spill_node &&
+			    bit_test(cx->spill_set, (u32)b)) {
+				err = cp_spill_blob(cx, &r);
+				if (!err)
+					err = cp_add_res(cx, (u8)b, r, NULL,
+							 CP_SPILL_BLOB);
+				if (err)
+					return err;
+				continue;
+			}
+			err = cp_child(cx, e->sf, c, b, &r, &sb);
+			if (err == 1) {
+				/* the push may have moved the stack */
+				cx->st[cx->sp - 2].pend = b;
+				break;
+			}
+			if (err)
+				return err;
+			if (r) {
+				err = cp_add_res(cx, (u8)b, r, e->sf, sb);
+				if (err)
+					return err;
+				/* cp_add_res does not move the stack */
+			}
+		}
+		if (b >= 0)
+			continue;
+		err = cp_finish_node(cx, e, &r);
+		if (!err)
+			err = cp_deliver(cx, r, out);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void cp_free(struct cp_ctx *cx)
+{
+	holt_port_free(cx->st);
+	holt_port_free(cx->res);
+	holt_port_free(cx);
+}
+
+/* A fresh frame with the header and base of @sf, no root yet. */
+static u8 *frame_start(struct holt_tree *t, u64 id, const u8 *base, u32 blen)
+{
+	u8 *f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+
+	if (!f)
+		return NULL;
+	holt_frame_init(f, id, t->budget);
+	/* drop the EmptyRoot holt_frame_init made */
+	hdr32_set(f, HDR_USED, HOLT_DATA_OFF);
+	hdr32_set(f, HDR_NODES, 0);
+	wr16(f + HDR_ROOT, 0);
+	if (holt_frame_set_base(f, base, blen)) {
+		holt_port_frame_free(f, HOLT_FRAME_SIZE);
+		return NULL;
+	}
+	return f;
+}
+
+static int frame_finish(struct cp_ctx *cx, u16 root)
+{
+	u8 *f = cx->df;
+
+	if (!root) {
+		u32 off = cp_alloc(cx, HOLT_EMPTY_SIZE);
+
+		if (!off)
+			return -ENOSPC;
+		memset(f + off, 0, HOLT_EMPTY_SIZE);
+		f[off + 1] = HOLT_N_EMPTY;
+		root = holt_enc(off);
+	}
+	wr16(f + HDR_ROOT, root);
+	if (holt_get_le64(f + HDR_MAX_SEQ) < cx->max_seq)
+		holt_put_le64(cx->max_seq, f + HDR_MAX_SEQ);
+	return 0;
+}
+
+/*
+ * Rebuild frame @fid into a fresh frame (*@out), applying the spillover
+ * rewrite and the fold set up in @cx.
+ */
+static int frame_rebuild(struct holt_tree *t, u32 fid, struct cp_ctx *cx,
+			 u8 **out)
+{
+	const u8 *sf = t->frames[fid];
+	const u8 *base;
+	u32 blen;
+	u16 root;
+	int err;
+
+	base = holt_frame_base(sf, &blen);
+	cx->df = frame_start(t, fid, base, blen);
+	if (!cx->df)
+		return -ENOMEM;
+	holt_put_le64(holt_get_le64(sf + HDR_MAX_SEQ), cx->df + HDR_MAX_SEQ);
+	hdr32_set(cx->df, HDR_COMPACTS, hdr32(sf, HDR_COMPACTS) + 1);
+	err = cp_run(cx, sf, rd16(sf + HDR_ROOT), true, NULL, &root);
+	if (!err)
+		err = frame_finish(cx, root);
+	if (err) {
+		holt_port_frame_free(cx->df, HOLT_FRAME_SIZE);
+		cx->df = NULL;
+		return err == -ENOSPC ? -ENOMEM : err;
+	}
+	*out = cx->df;
+	return 0;
+}
+
+static void frame_replace(struct holt_tree *t, u32 fid, u8 *nf)
+{
+	u8 *old = t->frames[fid];
+
+	t->frames[fid] = nf;
+	holt_jnl_frame(t, fid, old);
+}
+
+/**
+ * holt_compact_frame() - rebuild one frame without garbage
+ * @t: tree
+ * @fid: frame id
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, or -ENOMEM with the tree unchanged.
+ */
+int holt_compact_frame(struct holt_tree *t, u32 fid)
+{
+	struct cp_ctx *cx;
+	u8 *nf;
+	int err;
+
+	err = holt_jnl_reserve(t, 256);
+	if (err)
+		return err;
+	cx = holt_port_alloc(sizeof(*cx));
+	if (!cx)
+		return -ENOMEM;
+	cx->t = t;
+	err = frame_rebuild(t, fid, cx, &nf);
+	cp_free(cx);
+	if (err)
+		return err;
+	frame_replace(t, fid, nf);
+	t->compactions++;
+	return 0;
+}
+
+/* ---- subtree sizes and the choice of what to spill ---- */
+
+struct sz_ent {
+	u16 enc;
+	bool init;
+	u32 next;
+};
+
+static u32 child_size(const u8 *f, const u32 *sz, u16 c)
+{
+	const u8 *n = f + holt_dec(c);
+
+	switch (n[1]) {
+	case HOLT_N_LEAF:
+		return leaf_dead(n) ? 0 : leaf_size(n);
+	case HOLT_N_BLOB:
+		return HOLT_BLOB_SIZE;
+	default:
+		return sz[c];
+	}
+}
+
+static bool sz_pushable(const u8 *f, u16 c)
+{
+	u8 t = f[holt_dec(c) + 1];
+
+	return t == HOLT_N_PREFIX || type_is_inner(t);
+}
+
+/* Live bytes of every Prefix and inner node's subtree, into @sz[enc]. */
+static int spill_sizes(const u8 *f, u32 *sz)
+{
+	struct sz_ent *st;
+	u32 sp = 0, cap = 256;
+	u16 root = rd16(f + HDR_ROOT);
+
+	if (!type_is_inner(f[holt_dec(root) + 1]))
+		return 0;
+	st = holt_port_alloc(sizeof(*st) * cap);
+	if (!st)
+		return -ENOMEM;
+	memset(&st[0], 0, sizeof(st[0]));
+	st[sp++].enc = root;
+	while (sp) {
+		struct sz_ent *e = &st[sp - 1];
+		const u8 *n = f + holt_dec(e->enc);
+		u16 c = 0, push = 0;
+		int b;
+
+		if (!e->init) {
+			e->init = true;
+			sz[e->enc] = body_size(n);
+			if (type_is_inner(n[1]) && rd16(n + NODE_TERM))
+				sz[e->enc] += child_size(f, sz,
+							 rd16(n + NODE_TERM));
+		}
+		if (n[1] == HOLT_N_PREFIX) {
+			if (!e->next) {
+				e->next = 1;
+				c = rd16(n + PFX_CHILD);
+				if (sz_pushable(f, c))
+					push = c;
+				else
+					sz[e->enc] += child_size(f, sz, c);
+			}
+		} else {
+			while ((b = node_next(n, e->next, &c)) >= 0) {
+				e->next = (u32)b + 1;
+				if (sz_pushable(f, c)) {
+					push = c;
+					break;
+				}
+				sz[e->enc] += child_size(f, sz, c);
+			}
+		}
+		if (push) {
+			if (sp == cap) {
+				struct sz_ent *ns;
+
+				ns = holt_port_alloc(sizeof(*ns) * cap * 2);
+				if (!ns) {
+					holt_port_free(st);
+					return -ENOMEM;
+				}
+				memcpy(ns, st, sizeof(*ns) * cap);
+				holt_port_free(st);
+				st = ns;
+				cap *= 2;
+			}
+			memset(&st[sp], 0, sizeof(st[sp]));
+			st[sp++].enc = push;
+			continue;
+		}
+		sp--;
+		if (sp)
+			sz[st[sp - 1].enc] += sz[st[sp].enc];
+	}
+	holt_port_free(st);
+	return 0;
+}
+
+struct spill_pick {
+	u16 node;		/* enc of the node whose children move */
+	u8 set[32];
+	u32 moved;		/* live bytes moving */
+	u32 depth;
+	u32 sizes[256];
+	u8 bytes[256];
+	u16 kids[256];
+	u8 path[];		/* key bytes above the node */
+};
+
+static u32 absdiff(u32 a, u32 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk)
+{
+	const u8 *base;
+	u32 blen, target, d, n = 0, i, j, sum, best = 0, bi = 0, bj = 0;
+	u16 cur = rd16(f + HDR_ROOT), c = 0;
+	int b;
+
+	base = holt_frame_base(f, &blen);
+	if (blen)
+		memcpy(pk->path, base, blen);
+	d = blen;
+	if (!type_is_inner(f[holt_dec(cur) + 1]))
+		return -ENOSPC;
+	target = sz[cur] / 2;
+	for (;;) {
+		const u8 *nd = f + holt_dec(cur), *hn;
+		u32 heavy = 0;
+		u16 hc = 0;
+		int hb = -1;
+
+		n = 0;
+		b = 0;
+		while ((b = node_next(nd, (u32)b, &c)) >= 0) {
+			pk->sizes[n] = child_size(f, sz, c);
+			pk->kids[n] = c;
+			pk->bytes[n++] = (u8)b;
+			if (pk->sizes[n - 1] > heavy) {
+				heavy = pk->sizes[n - 1];
+				hc = c;
+				hb = b;
+			}
+			b++;
+		}
+		if (hb < 0 || heavy <= target)
+			break;
+		hn = f + holt_dec(hc);
+		if (type_is_inner(hn[1])) {
+			pk->path[d++] = (u8)hb;
+			cur = hc;
+			continue;
+		}
+		if (hn[1] == HOLT_N_PREFIX &&
+		    type_is_inner(f[holt_dec(rd16(hn + PFX_CHILD)) + 1])) {
+			u32 len = rd16(hn + PFX_LEN);
+
+			pk->path[d++] = (u8)hb;
+			memcpy(pk->path + d, hn + PFX_BYTES, len);
+			d += len;
+			cur = rd16(hn + PFX_CHILD);
+			continue;
+		}
+		break;
+	}
+	/* the run of adjacent children whose sum is closest to the target */
+	for (i = 0; i < n; i++) {
+		sum = 0;
+		for (j = i; j < n; j++) {
+			sum += pk->sizes[j];
+			if (sum && (!best || absdiff(sum, target) <
+					     absdiff(best, target))) {
+				best = sum;
+				bi = i;
+				bj = j + 1;
+			}
+			if (sum > target)
+				break;
+		}
+	}
+	if (best < 2 * HOLT_BLOB_SIZE)
+		return -ENOSPC;
+	memset(pk->set, 0, sizeof(pk->set));
+	for (i = bi; i < bj; i++) {
+		bit_set(pk->set, pk->bytes[i]);
+		if (f[holt_dec(pk->kids[i]) + 1] != HOLT_N_BLOB)
+			continue;
+		/* entries leading to one child frame move together */
+		for (j = 0; j < n; j++)
+			if (f[holt_dec(pk->kids[j]) + 1] == HOLT_N_BLOB &&
+			    holt_get_le64(f + holt_dec(pk->kids[j]) + BLOB_CHILD) ==
+			    holt_get_le64(f + holt_dec(pk->kids[i]) + BLOB_CHILD))
+				bit_set(pk->set, pk->bytes[j]);
+	}
+	pk->node = cur;
+	pk->moved = best;
+	pk->depth = d;
+	return 0;
+}
+
+/**
+ * holt_spill_frame() - move about half of a frame into a new child frame
+ * @t: tree
+ * @fid: frame id
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, -ENOSPC when nothing worth moving exists, or -ENOMEM; on
+ * error the tree is unchanged.
+ */
+int holt_spill_frame(struct holt_tree *t, u32 fid)
+{
+	struct cp_ctx *cx;
+	struct spill_pick *pk;
+	u8 *sf = t->frames[fid], *nf, *xf = NULL;
+	u32 *sz, xid;
+	u16 root;
+	int err;
+
+	err = holt_jnl_reserve(t, 256);
+	if (err)
+		return err;
+	sz = holt_port_alloc(sizeof(u32) * (HOLT_DATA_SIZE / 8 + 2));
+	if (!sz)
+		return -ENOMEM;
+	err = -ENOMEM;
+	pk = holt_port_alloc(sizeof(*pk) + HOLT_KEY_MAX + 1);
+	if (!pk)
+		goto free_sz;
+	cx = holt_port_alloc(sizeof(*cx));
+	if (!cx)
+		goto free_pk;
+	cx->t = t;
+	err = spill_sizes(sf, sz);
+	if (!err)
+		err = spill_choose(sf, sz, pk);
+	if (!err)
+		err = holt_tree_new_id(t, &xid);
+	if (err)
+		goto free_cx;
+	/* the new child frame: a copy of the node restricted to the set */
+	xf = frame_start(t, xid, pk->path, pk->depth);
+	err = -ENOMEM;
+	if (!xf)
+		goto free_cx;
+	cx->df = xf;
+	err = cp_run(cx, sf, pk->node, true, pk->set, &root);
+	if (!err && !root)
+		err = -ENOSPC;
+	if (!err)
+		err = frame_finish(cx, root);
+	if (err)
+		goto free_x;
+	/* the parent, with the moved entries pointing at one Blob */
+	cx->spill_sf = sf;
+	cx->spill_node = pk->node;
+	memcpy(cx->spill_set, pk->set, sizeof(pk->set));
+	cx->spill_child = xid;
+	cx->max_seq = 0;
+	err = frame_rebuild(t, fid, cx, &nf);
+	if (err)
+		goto free_x;
+	t->frames[xid] = xf;
+	t->nr_frames++;
+	holt_jnl_frame(t, xid, NULL);
+	frame_replace(t, fid, nf);
+	t->spills++;
+	cp_free(cx);
+	holt_port_free(pk);
+	holt_port_free(sz);
+	if (!t->no_maint && fid != HOLT_ROOT_FRAME &&
+	    frame_live(t->frames[fid]) < t->budget / 4)
+		holt_merge_frame(t, fid);
+	return 0;
+
+free_x:
+	holt_port_frame_free(xf, HOLT_FRAME_SIZE);
+free_cx:
+	cp_free(cx);
+free_pk:
+	holt_port_free(pk);
+free_sz:
+	holt_port_free(sz);
+	return err;
+}
+
+/* ---- merging ---- */
+
+/* The frame holding the Blob that leads to frame @xid, 0 if not found. */
+static u32 find_parent(struct holt_tree *t, u32 xid)
+{
+	const u8 *x = t->frames[xid], *xr, *base;
+	u32 blen, fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
+	const u8 *f = t->frames[fid];
+	u16 cur, c = 0;
+	int b0;
+
+	base = holt_frame_base(x, &blen);
+	xr = x + holt_dec(rd16(x + HDR_ROOT));
+	if (!type_is_inner(xr[1]))
+		return 0;
+	b0 = node_next(xr, 0, &c);
+	if (b0 < 0)
+		return 0;
+	cur = rd16(f + HDR_ROOT);
+	for (;;) {
+		const u8 *n = f + holt_dec(cur);
+		u8 kb;
+
+		if (n[1] == HOLT_N_PREFIX) {
+			u32 len = rd16(n + PFX_LEN);
+
+			if (d + len > blen || memcmp(n + PFX_BYTES, base + d, len))
+				return 0;
+			d += len;
+			cur = rd16(n + PFX_CHILD);
+			continue;
+		}
+		if (!type_is_inner(n[1]) || d > blen)
+			return 0;
+		kb = d < blen ? base[d] : (u8)b0;
+		c = node_find(n, kb);
+		if (!c)
+			return 0;
+		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
+			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+
+			if (id == xid)
+				return fid;
+			f = tree_frame(t, id);
+			if (!f || ++hops > t->nr_frames)
+				return 0;
+			fid = (u32)id;
+			cur = rd16(f + HDR_ROOT);
+			continue;
+		}
+		cur = c;
+		d++;
+	}
+}
+
+/**
+ * holt_merge_frame() - fold a small child frame back into its parent
+ * @t: tree
+ * @xid: the child frame
+ *
+ * Only when both fit in three quarters of the budget together.
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, -ENOSPC (not merged: too big), -ENOENT or -ENOMEM; on error
+ * the tree is unchanged.
+ */
+int holt_merge_frame(struct holt_tree *t, u32 xid)
+{
+	struct cp_ctx *cx;
+	u32 gid;
+	u8 *nf, *x;
+	int err;
+
+	if (xid == HOLT_ROOT_FRAME || !tree_frame(t, xid))
+		return -EINVAL;
+	gid = find_parent(t, xid);
+	if (!gid)
+		return -ENOENT;
+	x = t->frames[xid];
+	if (frame_live(t->frames[gid]) + frame_live(x) >
+	    t->budget - t->budget / 4 ||
+	    hdr32(t->frames[gid], HDR_NODES) + hdr32(x, HDR_NODES) >
+	    HOLT_MAX_SLOTS - HOLT_MAX_SLOTS / 4)
+		return -ENOSPC;
+	err = holt_jnl_reserve(t, 256);
+	if (err)
+		return err;
+	cx = holt_port_alloc(sizeof(*cx));
+	if (!cx)
+		return -ENOMEM;
+	cx->t = t;
+	cx->fold_id = xid;
+	err = frame_rebuild(t, gid, cx, &nf);
+	cp_free(cx);
+	if (err)
+		return err;
+	frame_replace(t, gid, nf);
+	t->frames[xid] = NULL;
+	t->nr_frames--;
+	holt_jnl_frame(t, xid, x);
+	t->merges++;
+	return 0;
+}

@@ -1,0 +1,1409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tree.c - the point operations of a holt tree (get, put, delete, rename,
+ * longest-prefix), atomic batches with their undo journal, statistics and
+ * raw frame access.
+ *
+ * DOC: Making room
+ *
+ * An insert first walks to the place where it will write, works out
+ * exactly how many bytes and bodies it needs there, and only then writes.
+ * When the frame lacks room the insert is not started: the frame is
+ * compacted (when at least a quarter of the budget would stay free) or
+ * spilled (a part of it moves to a new child frame, see compact.c), and
+ * the walk restarts from the root.  Compaction and spillover never change
+ * what the tree contains, and each either completes or leaves everything
+ * as it was, so a failed allocation leaves the tree unchanged.
+ */
+#include "tree_int.h"
+
+#define JNL_WRITE	1
+#define JNL_FRAME	2
+#define JNL_REC_HDR	16u
+#define JNL_APPLY	(2048u + HDR_MUTABLE_END)
+
+static u64 tree_next_seq(struct holt_tree *t)
+{
+	if (!++*t->seq)
+		++*t->seq;
+	return *t->seq;
+}
+
+/* ---- undo journal ---- */
+
+/**
+ * holt_jnl_reserve() - make sure the journal can take @bytes more
+ * @t: tree
+ * @bytes: bytes of records the next step may write
+ *
+ * Context: process context; may allocate.
+ * Return: 0, or -ENOMEM.
+ */
+int holt_jnl_reserve(struct holt_tree *t, u32 bytes)
+{
+	struct holt_jnl *j = t->jnl;
+	u32 cap;
+	u8 *nb;
+
+	if (!j || j->cap - j->len >= bytes)
+		return 0;
+	cap = j->cap ? j->cap : 4096;
+	while (cap - j->len < bytes)
+		cap *= 2;
+	nb = holt_port_alloc(cap);
+	if (!nb)
+		return -ENOMEM;
+	if (j->len)
+		memcpy(nb, j->buf, j->len);
+	holt_port_free(j->buf);
+	j->buf = nb;
+	j->cap = cap;
+	return 0;
+}
+
+static u8 *jnl_append(struct holt_jnl *j, u8 kind, u32 fid, u32 off, u32 len)
+{
+	u32 total = JNL_REC_HDR + holt_align8(len) + 8;
+	u8 *r;
+
+	if (HOLT_WARN_ON(j->cap - j->len < total))
+		return NULL;
+	r = j->buf + j->len;
+	memset(r, 0, JNL_REC_HDR);
+	r[0] = kind;
+	holt_put_le32(fid, r + 4);
+	holt_put_le32(off, r + 8);
+	holt_put_le32(len, r + 12);
+	holt_put_le32(total, r + total - 8);
+	j->len += total;
+	return r + JNL_REC_HDR;
+}
+
+/**
+ * holt_jnl_write() - record the old bytes of a frame before writing them
+ * @t: tree (nothing happens outside a batch)
+ * @fid: frame id
+ * @off: offset in the frame
+ * @len: bytes
+ *
+ * Context: the caller reserved room with holt_jnl_reserve().
+ */
+void holt_jnl_write(struct holt_tree *t, u32 fid, u32 off, u32 len)
+{
+	u8 *p;
+
+	if (!t->jnl)
+		return;
+	p = jnl_append(t->jnl, JNL_WRITE, fid, off, len);
+	if (p)
+		memcpy(p, t->frames[fid] + off, len);
+}
+
+/**
+ * holt_jnl_frame() - a frame's memory is about to be replaced or released
+ * @t: tree
+ * @fid: frame id
+ * @old: the memory the frame had (NULL for a new frame)
+ *
+ * Outside a batch @old is freed now; inside, at commit (or put back by a
+ * rollback).
+ *
+ * Context: the caller reserved room with holt_jnl_reserve().
+ */
+void holt_jnl_frame(struct holt_tree *t, u32 fid, u8 *old)
+{
+	u8 *p;
+
+	if (!t->jnl) {
+		holt_port_frame_free(old, HOLT_FRAME_SIZE);
+		return;
+	}
+	p = jnl_append(t->jnl, JNL_FRAME, fid, 0, sizeof(old));
+	if (p)
+		memcpy(p, &old, sizeof(old));
+}
+
+static void jnl_rollback(struct holt_tree *t, struct holt_jnl *j)
+{
+	u32 end = j->len;
+
+	while (end) {
+		u32 total = holt_get_le32(j->buf + end - 8);
+		u8 *r = j->buf + end - total;
+		u32 fid = holt_get_le32(r + 4), off = holt_get_le32(r + 8);
+		u32 len = holt_get_le32(r + 12);
+
+		if (r[0] == JNL_WRITE) {
+			memcpy(t->frames[fid] + off, r + JNL_REC_HDR, len);
+		} else {
+			u8 *old, *cur = t->frames[fid];
+
+			memcpy(&old, r + JNL_REC_HDR, sizeof(old));
+			if (cur && cur != old)
+				holt_port_frame_free(cur, HOLT_FRAME_SIZE);
+			if (!old && cur)
+				t->nr_frames--;
+			if (old && !cur)
+				t->nr_frames++;
+			t->frames[fid] = old;
+		}
+		end -= total;
+	}
+	j->len = 0;
+}
+
+static void jnl_commit(struct holt_jnl *j)
+{
+	u32 end = j->len;
+
+	while (end) {
+		u32 total = holt_get_le32(j->buf + end - 8);
+		u8 *r = j->buf + end - total;
+
+		if (r[0] == JNL_FRAME) {
+			u8 *old;
+
+			memcpy(&old, r + JNL_REC_HDR, sizeof(old));
+			holt_port_frame_free(old, HOLT_FRAME_SIZE);
+		}
+		end -= total;
+	}
+	j->len = 0;
+}
+
+/**
+ * holt_tree_new_id() - find a free frame id, growing the table
+ * @t: tree
+ * @id: gets the id
+ *
+ * Context: process context; may allocate.
+ * Return: 0 or -ENOMEM.
+ */
+int holt_tree_new_id(struct holt_tree *t, u32 *id)
+{
+	u32 i, cap;
+	u8 **nf;
+
+	for (i = 2; i < t->frames_cap; i++)
+		if (!t->frames[i]) {
+			*id = i;
+			return 0;
+		}
+	cap = t->frames_cap * 2;
+	nf = holt_port_alloc(sizeof(*nf) * cap);
+	if (!nf)
+		return -ENOMEM;
+	memcpy(nf, t->frames, sizeof(*nf) * t->frames_cap);
+	holt_port_free(t->frames);
+	t->frames = nf;
+	*id = t->frames_cap;
+	t->frames_cap = cap;
+	return 0;
+}
+
+/* ---- create / destroy ---- */
+
+/**
+ * holt_tree_create() - a new, empty tree of one frame
+ * @cfg: the version counter and the data budget
+ *
+ * Context: process context; allocates.
+ * Return: the tree, or NULL when out of memory or @cfg is invalid.
+ */
+struct holt_tree *holt_tree_create(const struct holt_tree_config *cfg)
+{
+	struct holt_tree *t;
+	u32 budget;
+
+	if (!cfg || !cfg->seq)
+		return NULL;
+	budget = cfg->data_budget;
+	if (!budget || budget > HOLT_DATA_SIZE - HOLT_SPILL_RESERVE)
+		budget = HOLT_DATA_SIZE - HOLT_SPILL_RESERVE;
+	if (budget < 4096)
+		budget = 4096;
+	t = holt_port_alloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->seq = cfg->seq;
+	t->budget = budget & ~7u;
+	t->frames_cap = 16;
+	t->frames = holt_port_alloc(sizeof(*t->frames) * t->frames_cap);
+	if (!t->frames)
+		goto free_tree;
+	t->frames[HOLT_ROOT_FRAME] = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	if (!t->frames[HOLT_ROOT_FRAME])
+		goto free_frames;
+	holt_frame_init(t->frames[HOLT_ROOT_FRAME], HOLT_ROOT_FRAME, t->budget);
+	t->nr_frames = 1;
+	return t;
+
+free_frames:
+	holt_port_free(t->frames);
+free_tree:
+	holt_port_free(t);
+	return NULL;
+}
+
+/**
+ * holt_tree_destroy() - free a tree and all its frames
+ * @t: tree or NULL
+ *
+ * Context: process context.
+ */
+void holt_tree_destroy(struct holt_tree *t)
+{
+	u32 i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->frames_cap; i++)
+		holt_port_frame_free(t->frames[i], HOLT_FRAME_SIZE);
+	holt_port_free(t->frames);
+	holt_port_free(t);
+}
+
+static int check_key(const u8 *key, u32 klen)
+{
+	if (!klen || !key)
+		return -EINVAL;
+	if (klen > HOLT_KEY_MAX)
+		return -E2BIG;
+	return 0;
+}
+
+static bool leaf_is(const u8 *l, const u8 *key, u32 klen, u8 fp)
+{
+	return l[LEAF_FP] == fp && leaf_klen(l) == klen &&
+	       !memcmp(leaf_key(l), key, klen);
+}
+
+/*
+ * Point lookup: the leaf holding @key (live or tombstoned), its frame id.
+ * Returns 0, -ENOENT or -EUCLEAN.
+ */
+static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
+		       u32 *fidp, u8 **leafp)
+{
+	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
+	u8 *f = t->frames[fid];
+	u16 cur = rd16(f + HDR_ROOT);
+	u8 fp = holt_leaf_fp(key, klen);
+
+	for (;;) {
+		u8 *n = f + holt_dec(cur);
+		u8 type = n[1];
+		u16 c;
+
+		if (type == HOLT_N_LEAF) {
+			if (!leaf_is(n, key, klen, fp))
+				return -ENOENT;
+			*fidp = fid;
+			*leafp = n;
+			return 0;
+		}
+		if (type == HOLT_N_PREFIX) {
+			u32 len = rd16(n + PFX_LEN);
+
+			if (len > klen - d || memcmp(n + PFX_BYTES, key + d, len))
+				return -ENOENT;
+			d += len;
+			cur = rd16(n + PFX_CHILD);
+			continue;
+		}
+		if (d == klen) {
+			c = type_is_inner(type) ? rd16(n + NODE_TERM) : 0;
+			if (!c)
+				return -ENOENT;
+			n = f + holt_dec(c);
+			if (!leaf_is(n, key, klen, fp))
+				return -ENOENT;
+			*fidp = fid;
+			*leafp = n;
+			return 0;
+		}
+		c = node_find(n, key[d]);
+		if (!c)
+			return -ENOENT;
+		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
+			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+
+			f = tree_frame(t, id);
+			if (!f || ++hops > t->nr_frames) {
+#ifdef HOLT_VDEBUG
+				fprintf(stderr, "lookup: fid %u -> id %llu f %p hops %u nr %u d %u\n",
+					fid, (unsigned long long)id, f, hops, t->nr_frames, d);
+#endif
+				return -EUCLEAN;
+			}
+			fid = (u32)id;
+			cur = rd16(f + HDR_ROOT);
+			continue;
+		}
+		cur = c;
+		d++;
+	}
+}
+
+static void ref_fill(struct holt_ref *out, const u8 *l)
+{
+	out->key = leaf_key(l);
+	out->klen = leaf_klen(l);
+	out->val = leaf_val(l);
+	out->vlen = leaf_vlen(l);
+	out->version = holt_get_le64(l + LEAF_SEQ);
+}
+
+/**
+ * holt_tree_get() - look a key up
+ * @t: tree
+ * @key: key bytes
+ * @klen: 1 .. HOLT_KEY_MAX
+ * @out: gets pointers into frame memory, valid until the next mutation
+ *
+ * Context: the caller excludes writers.
+ * Return: 0, -ENOENT, -EINVAL, -E2BIG or -EUCLEAN.
+ */
+int holt_tree_get(struct holt_tree *t, const u8 *key, u32 klen,
+		  struct holt_ref *out)
+{
+	u32 fid;
+	u8 *l;
+	int err = check_key(key, klen);
+
+	if (err)
+		return err;
+	err = tree_lookup(t, key, klen, &fid, &l);
+	if (err)
+		return err;
+	if (leaf_dead(l))
+		return -ENOENT;
+	ref_fill(out, l);
+	return 0;
+}
+
+/* ---- insertion ---- */
+
+enum {
+	PUT_EXIST = 1,		/* the key has a leaf (live or tombstoned) */
+	PUT_TERM,		/* a node at depth klen without terminal */
+	PUT_ADD,		/* a node without a child for key[d] */
+	PUT_PFX_SPLIT,		/* a prefix that differs at m */
+	PUT_LEAF_SPLIT,		/* a leaf of another key */
+	PUT_EMPTY,		/* the frame's EmptyRoot */
+};
+
+struct put_plan {
+	u32 fid;
+	u8 *f;
+	u32 slot;	/* offset of the u16 that references cur */
+	u16 cur;
+	u32 depth;
+	int kase;
+	u32 m;		/* prefix match, or common length for a leaf split */
+	u32 need;	/* bytes */
+	u32 nodes;	/* bodies added */
+};
+
+static u32 node_slot(const u8 *n, u8 b)
+{
+	u32 i, cnt = node_count(n);
+
+	switch (n[1]) {
+	case HOLT_N_4:
+		for (i = 0; i < cnt && i < 4; i++)
+			if (n[N4_KEYS + i] == b)
+				return N4_CHILD + 2 * i;
+		return 0;
+	case HOLT_N_16:
+		for (i = 0; i < cnt && i < 16; i++)
+			if (n[N16_KEYS + i] == b)
+				return N16_CHILD + 2 * i;
+		return 0;
+	case HOLT_N_48:
+		i = n[N48_INDEX + b];
+		return i ? N48_CHILD + 2 * (i - 1) : 0;
+	case HOLT_N_256:
+		return rd16(n + N256_CHILD + 2 * b) ? N256_CHILD + 2 * b : 0;
+	}
+	return 0;
+}
+
+static u32 common_len(const u8 *a, const u8 *b, u32 n)
+{
+	u32 i = 0;
+
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
+		    struct put_plan *p)
+{
+	u32 lsz = leaf_size_kv(klen, vlen), hops = 0;
+
+	p->fid = HOLT_ROOT_FRAME;
+	p->f = t->frames[p->fid];
+	p->slot = HDR_ROOT;
+	p->cur = rd16(p->f + HDR_ROOT);
+	p->depth = 0;
+	for (;;) {
+		u8 *f = p->f, *n = f + holt_dec(p->cur);
+		u32 d = p->depth, so, len, lk;
+		u16 c;
+
+		switch (n[1]) {
+		case HOLT_N_EMPTY:
+			p->kase = PUT_EMPTY;
+			p->need = lsz + HOLT_N4_SIZE;
+			p->nodes = 1;
+			return 0;
+		case HOLT_N_LEAF:
+			lk = leaf_klen(n);
+			if (lk < d)
+				return -EUCLEAN;
+			if (lk == klen && !memcmp(leaf_key(n), key, klen)) {
+				p->kase = PUT_EXIST;
+				p->need = lsz;
+				p->nodes = 0;
+				return 0;
+			}
+			p->kase = PUT_LEAF_SPLIT;
+			p->m = common_len(leaf_key(n) + d, key + d,
+					  (lk < klen ? lk : klen) - d);
+			p->need = lsz + HOLT_N4_SIZE +
+				  (p->m ? pfx_size_len(p->m) : 0);
+			p->nodes = 2 + (p->m ? 1 : 0);
+			return 0;
+		case HOLT_N_PREFIX:
+			len = rd16(n + PFX_LEN);
+			p->m = common_len(n + PFX_BYTES, key + d,
+					  len < klen - d ? len : klen - d);
+			if (p->m == len) {
+				p->slot = holt_dec(p->cur) + PFX_CHILD;
+				p->cur = rd16(n + PFX_CHILD);
+				p->depth += len;
+				continue;
+			}
+			p->kase = PUT_PFX_SPLIT;
+			p->need = lsz + HOLT_N4_SIZE +
+				  (p->m ? pfx_size_len(p->m) : 0) +
+				  (len - p->m - 1 ? pfx_size_len(len - p->m - 1) : 0);
+			p->nodes = 2 + (p->m ? 1 : 0) +
+				   (len - p->m - 1 ? 1 : 0);
+			return 0;
+		case HOLT_N_4:
+		case HOLT_N_16:
+		case HOLT_N_48:
+		case HOLT_N_256:
+			break;
+		default:
+#ifdef HOLT_VDEBUG
+			fprintf(stderr, "put_walk: type %u fid %u\n", n[1], p->fid);
+#endif
+			return -EUCLEAN;
+		}
+		if (d == klen) {
+			c = rd16(n + NODE_TERM);
+			if (c) {
+				p->slot = holt_dec(p->cur) + NODE_TERM;
+				p->cur = c;
+				continue;	/* a leaf: EXIST or split */
+			}
+			p->kase = PUT_TERM;
+			p->need = lsz;
+			p->nodes = 1;
+			return 0;
+		}
+		so = node_slot(n, key[d]);
+		if (!so) {
+			p->kase = PUT_ADD;
+			p->need = lsz;
+			if (node_count(n) >= node_capacity(n[1]))
+				p->need += inner_size(n[1] + 1);
+			p->nodes = 1;
+			return 0;
+		}
+		c = rd16(n + so);
+		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
+			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+
+			if (!tree_frame(t, id) || ++hops > t->nr_frames) {
+#ifdef HOLT_VDEBUG
+				fprintf(stderr, "put_walk: fid %u -> id %llu hops %u nr %u d %u\n",
+					p->fid, (unsigned long long)id, hops, t->nr_frames, p->depth);
+#endif
+				return -EUCLEAN;
+			}
+			p->fid = (u32)id;
+			p->f = t->frames[id];
+			p->slot = HDR_ROOT;
+			p->cur = rd16(p->f + HDR_ROOT);
+			continue;
+		}
+		p->slot = holt_dec(p->cur) + so;
+		p->cur = c;
+		p->depth++;
+	}
+}
+
+static u16 new_leaf(u8 *f, const u8 *key, u32 klen, const u8 *val, u32 vlen,
+		    u64 seq)
+{
+	u32 size = leaf_size_kv(klen, vlen);
+	u32 off = holt_frame_alloc_body(f, size);
+	u8 *l = f + off;
+
+	memset(l, 0, HOLT_LEAF_HDR);
+	l[LEAF_FP] = holt_leaf_fp(key, klen);
+	l[1] = HOLT_N_LEAF;
+	wr16(l + LEAF_VLEN, (u16)vlen);
+	wr16(l + LEAF_KLEN, (u16)klen);
+	holt_put_le64(seq, l + LEAF_SEQ);
+	memcpy(l + HOLT_LEAF_HDR, key, klen);
+	if (vlen)
+		memcpy(l + HOLT_LEAF_HDR + klen, val, vlen);
+	memset(l + HOLT_LEAF_HDR + klen + vlen, 0,
+	       size - HOLT_LEAF_HDR - klen - vlen);
+	if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
+		holt_put_le64(seq, f + HDR_MAX_SEQ);
+	hdr32_add(f, HDR_LEAVES, 1);
+	hdr32_add(f, HDR_NODES, 1);
+	return holt_enc(off);
+}
+
+static u16 new_prefix(u8 *f, const u8 *bytes, u32 len, u16 child)
+{
+	u32 size = pfx_size_len(len);
+	u32 off = holt_frame_alloc_body(f, size);
+	u8 *n = f + off;
+
+	memset(n, 0, size);
+	n[1] = HOLT_N_PREFIX;
+	wr16(n + PFX_LEN, (u16)len);
+	wr16(n + PFX_CHILD, child);
+	memcpy(n + PFX_BYTES, bytes, len);
+	hdr32_add(f, HDR_NODES, 1);
+	return holt_enc(off);
+}
+
+/* A Node4 for two entries, either of which may be the terminal. */
+static u16 new_pair(u8 *f, int b1, u16 c1, int b2, u16 c2)
+{
+	u8 bytes[2];
+	u16 kids[2], term = 0;
+	u32 n = 0;
+
+	if (b1 < 0)
+		term = c1;
+	if (b2 < 0)
+		term = c2;
+	if (b1 >= 0 && (b2 < 0 || b1 < b2)) {
+		bytes[n] = (u8)b1;
+		kids[n++] = c1;
+	}
+	if (b2 >= 0) {
+		bytes[n] = (u8)b2;
+		kids[n++] = c2;
+	}
+	if (b1 >= 0 && b2 >= 0 && b1 > b2) {
+		bytes[n] = (u8)b1;
+		kids[n++] = c1;
+	}
+	hdr32_add(f, HDR_NODES, 1);
+	return holt_enc(holt_node_build(f, HOLT_N_4, bytes, kids, n, term));
+}
+
+static void mark_dead(u8 *f, u32 size)
+{
+	hdr32_add(f, HDR_DEAD, (s32)size);
+	hdr32_add(f, HDR_NODES, -1);
+}
+
+static void set_slot(struct holt_tree *t, struct put_plan *p, u16 v)
+{
+	if (p->slot >= HDR_MUTABLE_END)
+		holt_jnl_write(t, p->fid, p->slot, 2);
+	wr16(p->f + p->slot, v);
+}
+
+static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
+		      u32 klen, const u8 *val, u32 vlen, u64 seq)
+{
+	u8 *f = p->f, *n = f + holt_dec(p->cur);
+	u32 d = p->depth, off, len, rest;
+	u16 lf, nd, pf;
+
+	holt_jnl_write(t, p->fid, 0, HDR_MUTABLE_END);
+	switch (p->kase) {
+	case PUT_EXIST: {
+		u32 osz = leaf_size(n), nsz = leaf_size_kv(klen, vlen);
+		bool was_dead = leaf_dead(n);
+
+		if (was_dead) {
+			hdr32_add(f, HDR_TOMBS, -1);
+			hdr32_add(f, HDR_TOMB_BYTES, -(s32)osz);
+		}
+		if (osz == nsz && (!t->jnl || nsz <= 512)) {
+			holt_jnl_write(t, p->fid, holt_dec(p->cur), osz);
+			n[LEAF_TOMB] = 0;
+			wr16(n + LEAF_VLEN, (u16)vlen);
+			holt_put_le64(seq, n + LEAF_SEQ);
+			if (vlen)
+				memcpy(n + HOLT_LEAF_HDR + klen, val, vlen);
+			memset(n + HOLT_LEAF_HDR + klen + vlen, 0,
+			       nsz - HOLT_LEAF_HDR - klen - vlen);
+			if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
+				holt_put_le64(seq, f + HDR_MAX_SEQ);
+			if (!was_dead)
+				return;
+			hdr32_add(f, HDR_LEAVES, 1);
+			return;
+		}
+		lf = new_leaf(f, key, klen, val, vlen, seq);
+		set_slot(t, p, lf);
+		mark_dead(f, osz);
+		if (!was_dead)
+			hdr32_add(f, HDR_LEAVES, -1);
+		return;
+	}
+	case PUT_TERM:
+		lf = new_leaf(f, key, klen, val, vlen, seq);
+		holt_jnl_write(t, p->fid, holt_dec(p->cur) + NODE_TERM, 2);
+		wr16(n + NODE_TERM, lf);
+		return;
+	case PUT_ADD:
+		lf = new_leaf(f, key, klen, val, vlen, seq);
+		if (node_count(n) >= node_capacity(n[1])) {
+			off = holt_node_grow(f, n);
+			hdr32_add(f, HDR_NODES, 1);
+			holt_node_add(f + off, key[d], lf);
+			set_slot(t, p, holt_enc(off));
+			mark_dead(f, inner_size(n[1]));
+			return;
+		}
+		if (n[1] == HOLT_N_48) {
+			holt_jnl_write(t, p->fid, holt_dec(p->cur), 8);
+			holt_jnl_write(t, p->fid, holt_dec(p->cur) + N48_INDEX +
+				       key[d], 1);
+			holt_jnl_write(t, p->fid, holt_dec(p->cur) + N48_CHILD +
+				       2 * node_count(n), 2);
+		} else if (n[1] == HOLT_N_256) {
+			holt_jnl_write(t, p->fid, holt_dec(p->cur), 8);
+			holt_jnl_write(t, p->fid, holt_dec(p->cur) + N256_CHILD +
+				       2 * key[d], 2);
+		} else {
+			holt_jnl_write(t, p->fid, holt_dec(p->cur),
+				       inner_size(n[1]));
+		}
+		holt_node_add(n, key[d], lf);
+		return;
+	case PUT_EMPTY:
+		lf = new_leaf(f, key, klen, val, vlen, seq);
+		nd = new_pair(f, key[d], lf, -1, 0);
+		set_slot(t, p, nd);
+		mark_dead(f, HOLT_EMPTY_SIZE);
+		return;
+	case PUT_LEAF_SPLIT: {
+		u32 e = d + p->m, lk = leaf_klen(n);
+		const u8 *ok = leaf_key(n);
+
+		lf = new_leaf(f, key, klen, val, vlen, seq);
+		nd = new_pair(f, lk == e ? -1 : ok[e], p->cur,
+			      klen == e ? -1 : key[e], lf);
+		if (p->m)
+			nd = new_prefix(f, key + d, p->m, nd);
+		set_slot(t, p, nd);
+		return;
+	}
+	case PUT_PFX_SPLIT:
+		len = rd16(n + PFX_LEN);
+		rest = len - p->m - 1;
+		lf = new_leaf(f, key, klen, val, vlen, seq);
+		pf = rd16(n + PFX_CHILD);
+		if (rest)
+			pf = new_prefix(f, n + PFX_BYTES + p->m + 1, rest, pf);
+		nd = new_pair(f, n[PFX_BYTES + p->m], pf,
+			      d + p->m == klen ? -1 : key[d + p->m], lf);
+		if (p->m)
+			nd = new_prefix(f, n + PFX_BYTES, p->m, nd);
+		set_slot(t, p, nd);
+		mark_dead(f, pfx_size_len(len));
+		return;
+	}
+}
+
+static bool frame_fits(struct holt_tree *t, const u8 *f, u32 need, u32 nodes,
+		       u32 limit)
+{
+	if (hdr32(f, HDR_NODES) + nodes > HOLT_MAX_SLOTS)
+		return false;
+	return frame_used(f) + need <= limit;
+}
+
+/*
+ * Make room for @need bytes and @nodes bodies in frame @fid: compaction
+ * when that leaves a quarter of the budget free, else spillover.
+ * Returns 0 (room may or may not be there yet: walk again), -ENOSPC when
+ * nothing can be moved, or -ENOMEM.
+ */
+static int make_room(struct holt_tree *t, u32 fid, u32 need, u32 nodes)
+{
+	u8 *f = t->frames[fid];
+	u32 live = frame_live(f);
+	u32 lnodes = hdr32(f, HDR_NODES) - hdr32(f, HDR_TOMBS);
+	u32 garbage = frame_used(f) - live;
+	int err;
+
+	err = holt_jnl_reserve(t, 1024);
+	if (err)
+		return err;
+	if (garbage && live + need <= t->budget - t->budget / 4 &&
+	    lnodes + nodes <= HOLT_MAX_SLOTS - HOLT_MAX_SLOTS / 4)
+		return holt_compact_frame(t, fid);
+	return holt_spill_frame(t, fid);
+}
+
+static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
+		    const u8 *val, u32 vlen, u32 flags, u64 expect,
+		    u64 *version)
+{
+	struct put_plan p;
+	u32 round;
+	int err;
+
+	for (round = 0;; round++) {
+		const u8 *l;
+		bool exists;
+		u64 seq;
+
+		err = put_walk(t, key, klen, vlen, &p);
+		if (err)
+			return err;
+		l = p.f + holt_dec(p.cur);
+		exists = p.kase == PUT_EXIST && !leaf_dead(l);
+		if ((flags & HOLT_PUT_IF_ABSENT) && exists)
+			return -EEXIST;
+		if (flags & HOLT_PUT_IF_VERSION) {
+			u64 have = exists ? holt_get_le64(l + LEAF_SEQ) : 0;
+
+			if (have != expect)
+				return -ECANCELED;
+		}
+		if (!frame_fits(t, p.f, p.need, p.nodes, t->budget)) {
+			err = -ENOSPC;
+			if (round < 24)
+				err = make_room(t, p.fid, p.need, p.nodes);
+			if (!err)
+				continue;
+			if (err != -ENOSPC)
+				return err;
+			/* Nothing left to move: one oversized item. */
+			if (!frame_fits(t, p.f, p.need, p.nodes,
+					HOLT_DATA_SIZE - HOLT_SPILL_RESERVE))
+				return -ENOMEM;
+		}
+		err = holt_jnl_reserve(t, JNL_APPLY);
+		if (err)
+			return err;
+		seq = tree_next_seq(t);
+		put_apply(t, &p, key, klen, val, vlen, seq);
+		if (!exists)
+			t->nr_keys++;
+		if (version)
+			*version = seq;
+		return 0;
+	}
+}
+
+/**
+ * holt_tree_put() - insert or update a key
+ * @t: tree
+ * @key: key bytes
+ * @klen: 1 .. HOLT_KEY_MAX
+ * @val: value bytes
+ * @vlen: 0 .. HOLT_VAL_MAX
+ * @flags: HOLT_PUT_IF_ABSENT (-EEXIST if present), HOLT_PUT_IF_VERSION
+ *	(-ECANCELED unless the key's version is @expect; @expect 0 means the
+ *	key must be absent)
+ * @expect: expected version
+ * @version: gets the new version, may be NULL
+ *
+ * Context: the caller holds the tree exclusively; may allocate.
+ * Return: 0 or a negative errno; on error the tree is unchanged.
+ */
+int holt_tree_put(struct holt_tree *t, const u8 *key, u32 klen,
+		  const u8 *val, u32 vlen, u32 flags, u64 expect,
+		  u64 *version)
+{
+	int err = check_key(key, klen);
+
+	if (err)
+		return err;
+	if (vlen > HOLT_VAL_MAX)
+		return -E2BIG;
+	if (vlen && !val)
+		return -EINVAL;
+	return tree_put(t, key, klen, val, vlen, flags, expect, version);
+}
+
+/* ---- deletion ---- */
+
+static void maintain(struct holt_tree *t, u32 fid)
+{
+	u8 *f = tree_frame(t, fid);
+
+	if (t->no_maint || !f)
+		return;
+	if (fid != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4) {
+		holt_merge_frame(t, fid);
+		return;
+	}
+	if (hdr32(f, HDR_TOMB_BYTES) + hdr32(f, HDR_DEAD) > t->budget / 2)
+		holt_compact_frame(t, fid);
+}
+
+static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
+		       u32 flags, u64 expect)
+{
+	u32 fid;
+	u8 *l, *f;
+	u64 seq;
+	int err;
+
+	err = tree_lookup(t, key, klen, &fid, &l);
+	if (err)
+		return err;
+	if (leaf_dead(l))
+		return -ENOENT;
+	if ((flags & HOLT_DEL_IF_VERSION) &&
+	    holt_get_le64(l + LEAF_SEQ) != expect)
+		return -ECANCELED;
+	err = holt_jnl_reserve(t, JNL_APPLY);
+	if (err)
+		return err;
+	f = t->frames[fid];
+	holt_jnl_write(t, fid, 0, HDR_MUTABLE_END);
+	holt_jnl_write(t, fid, (u32)(l - f), HOLT_LEAF_HDR);
+	l[LEAF_TOMB] = 1;
+	seq = tree_next_seq(t);
+	holt_put_le64(seq, l + LEAF_SEQ);
+	if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
+		holt_put_le64(seq, f + HDR_MAX_SEQ);
+	hdr32_add(f, HDR_TOMBS, 1);
+	hdr32_add(f, HDR_TOMB_BYTES, (s32)leaf_size(l));
+	hdr32_add(f, HDR_LEAVES, -1);
+	t->nr_keys--;
+	maintain(t, fid);
+	return 0;
+}
+
+/**
+ * holt_tree_delete() - delete a key (a tombstone until compaction)
+ * @t: tree
+ * @key: key bytes
+ * @klen: 1 .. HOLT_KEY_MAX
+ * @flags: HOLT_DEL_IF_VERSION: -ECANCELED unless the version is @expect
+ * @expect: expected version
+ *
+ * Context: the caller holds the tree exclusively.
+ * Return: 0, -ENOENT, -ECANCELED, -EINVAL, -E2BIG or -EUCLEAN.
+ */
+int holt_tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
+		     u32 flags, u64 expect)
+{
+	int err = check_key(key, klen);
+
+	if (err)
+		return err;
+	return tree_delete(t, key, klen, flags, expect);
+}
+
+/* ---- rename ---- */
+
+static int tree_rename(struct holt_tree *t, const u8 *src, u32 slen,
+		       const u8 *dst, u32 dlen, bool force, u64 *version)
+{
+	struct holt_ref r;
+	u8 *val = NULL;
+	u32 vlen;
+	int err;
+
+	err = holt_tree_get(t, src, slen, &r);
+	if (err)
+		return err;
+	vlen = r.vlen;
+	if (!force) {
+		err = holt_tree_get(t, dst, dlen, &r);
+		if (!err)
+			return -EEXIST;
+		if (err != -ENOENT)
+			return err;
+	}
+	if (vlen) {
+		val = holt_port_alloc(vlen);
+		if (!val)
+			return -ENOMEM;
+		memcpy(val, r.val, vlen);
+		/* r was overwritten by the destination lookup: reread */
+		err = holt_tree_get(t, src, slen, &r);
+		if (err)
+			goto free_val;
+		memcpy(val, r.val, vlen);
+	}
+	err = tree_put(t, dst, dlen, val, vlen, 0, 0, version);
+	if (!err && (slen != dlen || memcmp(src, dst, slen)))
+		err = tree_delete(t, src, slen, 0, 0);
+free_val:
+	holt_port_free(val);
+	return err;
+}
+
+/*
+ * A rename outside a batch runs under its own journal, so that a failure
+ * between its put and its delete rolls the put back.
+ */
+static int tree_rename_atomic(struct holt_tree *t, const u8 *src, u32 slen,
+			      const u8 *dst, u32 dlen, bool force,
+			      u64 *version)
+{
+	struct holt_jnl j = { 0 };
+	u64 seq0 = *t->seq, keys0 = t->nr_keys;
+	int err;
+
+	if (t->jnl)
+		return tree_rename(t, src, slen, dst, dlen, force, version);
+	t->jnl = &j;
+	t->no_maint = true;
+	err = tree_rename(t, src, slen, dst, dlen, force, version);
+	if (err) {
+		jnl_rollback(t, &j);
+		*t->seq = seq0;
+		t->nr_keys = keys0;
+	} else {
+		jnl_commit(&j);
+	}
+	t->jnl = NULL;
+	t->no_maint = false;
+	holt_port_free(j.buf);
+	return err;
+}
+
+/**
+ * holt_tree_rename() - move a key's value to another key atomically
+ * @t: tree
+ * @src: source key, @slen bytes
+ * @slen: source length
+ * @dst: destination key, @dlen bytes
+ * @dlen: destination length
+ * @force: overwrite an existing destination
+ * @version: gets the destination's new version, may be NULL
+ *
+ * Context: the caller holds the tree exclusively; may allocate.
+ * Return: 0, -ENOENT (no source), -EEXIST (destination present without
+ * @force), -ENOMEM, -EINVAL, -E2BIG; on error the tree is unchanged.
+ */
+int holt_tree_rename(struct holt_tree *t, const u8 *src, u32 slen,
+		     const u8 *dst, u32 dlen, bool force, u64 *version)
+{
+	int err = check_key(src, slen);
+
+	if (!err)
+		err = check_key(dst, dlen);
+	if (err)
+		return err;
+	return tree_rename_atomic(t, src, slen, dst, dlen, force, version);
+}
+
+/* ---- longest prefix ---- */
+
+/**
+ * holt_tree_longest_prefix() - the longest stored key that is a prefix of
+ * @key (@key itself included)
+ * @t: tree
+ * @key: key bytes
+ * @klen: 1 .. HOLT_KEY_MAX
+ * @out: gets the stored key, value and version
+ *
+ * Context: the caller excludes writers.
+ * Return: 0, -ENOENT, -EINVAL, -E2BIG or -EUCLEAN.
+ */
+int holt_tree_longest_prefix(struct holt_tree *t, const u8 *key, u32 klen,
+			     struct holt_ref *out)
+{
+	u32 d = 0, hops = 0;
+	u8 *f = t->frames[HOLT_ROOT_FRAME];
+	u16 cur = rd16(f + HDR_ROOT);
+	const u8 *best = NULL;
+	int err = check_key(key, klen);
+
+	if (err)
+		return err;
+	for (;;) {
+		u8 *n = f + holt_dec(cur);
+		u16 c;
+
+		if (n[1] == HOLT_N_LEAF) {
+			u32 lk = leaf_klen(n);
+
+			if (!leaf_dead(n) && lk <= klen &&
+			    !memcmp(leaf_key(n), key, lk))
+				best = n;
+			break;
+		}
+		if (n[1] == HOLT_N_PREFIX) {
+			u32 len = rd16(n + PFX_LEN);
+
+			if (len > klen - d || memcmp(n + PFX_BYTES, key + d, len))
+				break;
+			d += len;
+			cur = rd16(n + PFX_CHILD);
+			continue;
+		}
+		if (!type_is_inner(n[1]))
+			break;
+		c = rd16(n + NODE_TERM);
+		if (c) {
+			const u8 *l = f + holt_dec(c);
+
+			if (!leaf_dead(l) && leaf_klen(l) == d &&
+			    !memcmp(leaf_key(l), key, d))
+				best = l;
+		}
+		if (d == klen)
+			break;
+		c = node_find(n, key[d]);
+		if (!c)
+			break;
+		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
+			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+
+			f = tree_frame(t, id);
+			if (!f || ++hops > t->nr_frames)
+				return -EUCLEAN;
+			cur = rd16(f + HDR_ROOT);
+			continue;
+		}
+		cur = c;
+		d++;
+	}
+	if (!best)
+		return -ENOENT;
+	ref_fill(out, best);
+	return 0;
+}
+
+/* ---- prefix queries ---- */
+
+/**
+ * holt_tree_prefix_count() - count keys under a prefix, up to a limit
+ * @t: tree
+ * @prefix: prefix bytes (may be empty: the whole tree)
+ * @plen: prefix length
+ * @limit: stop counting there, 0 for no limit
+ * @count: gets the count
+ *
+ * Context: the caller excludes writers; allocates a walk stack.
+ * Return: 0, -ENOMEM, -E2BIG or -EUCLEAN.
+ */
+int holt_tree_prefix_count(struct holt_tree *t, const u8 *prefix, u32 plen,
+			   u64 limit, u64 *count)
+{
+	if (plen > HOLT_KEY_MAX)
+		return -E2BIG;
+	if (plen && !prefix)
+		return -EINVAL;
+	return holt_iter_count(t, prefix, plen, limit, count);
+}
+
+/**
+ * holt_tree_prefix_empty() - whether no key starts with a prefix
+ * @t: tree
+ * @prefix: prefix bytes
+ * @plen: prefix length
+ *
+ * Context: the caller excludes writers; allocates a walk stack.
+ * Return: 1 if empty, 0 if not, or a negative errno.
+ */
+int holt_tree_prefix_empty(struct holt_tree *t, const u8 *prefix, u32 plen)
+{
+	u64 n = 0;
+	int err = holt_tree_prefix_count(t, prefix, plen, 1, &n);
+
+	if (err)
+		return err;
+	return n ? 0 : 1;
+}
+
+/* ---- batches ---- */
+
+static int batch_check(const struct holt_batch_op *op)
+{
+	int err;
+
+	if (op->op == HOLT_BOP_ASSERT_EMPTY) {
+		if (op->klen > HOLT_KEY_MAX)
+			return -E2BIG;
+		return op->klen && !op->key ? -EINVAL : 0;
+	}
+	err = check_key(op->key, op->klen);
+	if (err)
+		return err;
+	switch (op->op) {
+	case HOLT_BOP_PUT:
+	case HOLT_BOP_PUT_IF_ABSENT:
+	case HOLT_BOP_PUT_IF_VERSION:
+		if (op->vlen > HOLT_VAL_MAX)
+			return -E2BIG;
+		return op->vlen && !op->val ? -EINVAL : 0;
+	case HOLT_BOP_RENAME:
+		return check_key(op->val, op->vlen);
+	case HOLT_BOP_DEL:
+	case HOLT_BOP_DEL_IF_VERSION:
+	case HOLT_BOP_ASSERT_VERSION:
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int batch_one(struct holt_tree *t, const struct holt_batch_op *op)
+{
+	struct holt_ref r;
+	int err;
+
+	switch (op->op) {
+	case HOLT_BOP_PUT:
+		return tree_put(t, op->key, op->klen, op->val, op->vlen, 0, 0,
+				NULL);
+	case HOLT_BOP_PUT_IF_ABSENT:
+		return tree_put(t, op->key, op->klen, op->val, op->vlen,
+				HOLT_PUT_IF_ABSENT, 0, NULL);
+	case HOLT_BOP_PUT_IF_VERSION:
+		return tree_put(t, op->key, op->klen, op->val, op->vlen,
+				HOLT_PUT_IF_VERSION, op->version, NULL);
+	case HOLT_BOP_DEL:
+		return tree_delete(t, op->key, op->klen, 0, 0);
+	case HOLT_BOP_DEL_IF_VERSION:
+		return tree_delete(t, op->key, op->klen, HOLT_DEL_IF_VERSION,
+				   op->version);
+	case HOLT_BOP_RENAME:
+		return tree_rename(t, op->key, op->klen, op->val, op->vlen,
+				   op->force, NULL);
+	case HOLT_BOP_ASSERT_VERSION:
+		err = holt_tree_get(t, op->key, op->klen, &r);
+		if (err && err != -ENOENT)
+			return err;
+		if ((err ? 0 : r.version) != op->version)
+			return -ECANCELED;
+		return 0;
+	case HOLT_BOP_ASSERT_EMPTY:
+		err = holt_tree_prefix_empty(t, op->key, op->klen);
+		if (err < 0)
+			return err;
+		return err ? 0 : -ENOTEMPTY;
+	}
+	return -EINVAL;
+}
+
+/**
+ * holt_tree_batch() - apply operations atomically, in order
+ * @t: tree
+ * @ops: @nr operations (enum holt_bop); later ones see earlier ones
+ * @nr: number of operations
+ * @failed: gets the index of the operation that failed
+ *
+ * Either every operation applies, or none does: a failing guard, a bad
+ * argument or an allocation failure rolls back everything already applied
+ * (versions drawn included).
+ *
+ * Context: the caller holds the tree exclusively; may allocate.
+ * Return: 0, or the errno of operation *@failed.
+ */
+int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
+		    u32 nr, u32 *failed)
+{
+	struct holt_jnl j = { 0 };
+	u64 seq0 = *t->seq, keys0 = t->nr_keys;
+	u64 sp0 = t->spills, cp0 = t->compactions, mg0 = t->merges;
+	u32 i;
+	int err = 0;
+
+	if (failed)
+		*failed = 0;
+	if (nr && !ops)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		err = batch_check(&ops[i]);
+		if (err) {
+			if (failed)
+				*failed = i;
+			return err;
+		}
+	}
+	t->jnl = &j;
+	t->no_maint = true;
+	for (i = 0; i < nr; i++) {
+		err = batch_one(t, &ops[i]);
+		if (err)
+			break;
+	}
+	if (err) {
+		if (failed)
+			*failed = i;
+		jnl_rollback(t, &j);
+		*t->seq = seq0;
+		t->nr_keys = keys0;
+		t->spills = sp0;
+		t->compactions = cp0;
+		t->merges = mg0;
+	} else {
+		jnl_commit(&j);
+	}
+	t->jnl = NULL;
+	t->no_maint = false;
+	holt_port_free(j.buf);
+	return err;
+}
+
+/* ---- maintenance, statistics, raw frames ---- */
+
+/**
+ * holt_tree_compact() - compact every frame and fold small child frames
+ * @t: tree
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0 or -ENOMEM (the tree is unchanged by a failure).
+ */
+int holt_tree_compact(struct holt_tree *t)
+{
+	u32 i;
+	int err;
+
+	for (i = t->frames_cap; i-- > HOLT_ROOT_FRAME;) {
+		u8 *f = tree_frame(t, i);
+
+		if (!f)
+			continue;
+		if (i != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4 &&
+		    !holt_merge_frame(t, i))
+			continue;
+		f = tree_frame(t, i);
+		if (!f)
+			continue;
+		err = holt_compact_frame(t, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static u32 tree_depth(struct holt_tree *t)
+{
+	u32 *depth, i, best = 1, changed = 1, rounds = 0;
+
+	depth = holt_port_alloc(sizeof(u32) * t->frames_cap);
+	if (!depth)
+		return 0;
+	depth[HOLT_ROOT_FRAME] = 1;
+	/* Relax parent -> child depths over each frame's live blobs. */
+	while (changed && rounds++ < t->frames_cap) {
+		changed = 0;
+		for (i = 1; i < t->frames_cap; i++) {
+			u8 *f = t->frames[i];
+			u32 off;
+
+			if (!f || !depth[i])
+				continue;
+			for (off = HOLT_DATA_OFF; off < hdr32(f, HDR_USED);
+			     off += body_size(f + off)) {
+				u64 c;
+
+				if (f[off + 1] < HOLT_N_LEAF ||
+				    f[off + 1] > HOLT_N_BASE)
+					break;
+				if (f[off + 1] != HOLT_N_BLOB)
+					continue;
+				c = holt_get_le64(f + off + BLOB_CHILD);
+				if (c < t->frames_cap && t->frames[c] &&
+				    depth[c] < depth[i] + 1) {
+					depth[c] = depth[i] + 1;
+					changed = 1;
+				}
+			}
+		}
+	}
+	for (i = 1; i < t->frames_cap; i++)
+		if (depth[i] > best)
+			best = depth[i];
+	holt_port_free(depth);
+	return best;
+}
+
+/**
+ * holt_tree_get_stats() - fill the counters of a tree
+ * @t: tree
+ * @st: gets the counters
+ *
+ * Context: the caller excludes writers.
+ */
+void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
+{
+	u32 i;
+
+	memset(st, 0, sizeof(*st));
+	st->keys = t->nr_keys;
+	for (i = 1; i < t->frames_cap; i++) {
+		u8 *f = t->frames[i];
+
+		if (!f)
+			continue;
+		st->frames++;
+		st->data_used += frame_used(f);
+		st->data_live += frame_live(f);
+		st->tombstones += hdr32(f, HDR_TOMBS);
+	}
+	st->frame_bytes = st->frames * HOLT_FRAME_SIZE;
+	st->data_capacity = st->frames * t->budget;
+	st->spills = t->spills;
+	st->compactions = t->compactions;
+	st->merges = t->merges;
+	st->depth = tree_depth(t);
+}
+
+/**
+ * holt_tree_nr_frames() - frames in use
+ * @t: tree
+ *
+ * Context: the caller excludes writers.
+ * Return: the number of frames.
+ */
+u32 holt_tree_nr_frames(struct holt_tree *t)
+{
+	return t->nr_frames;
+}
+
+/**
+ * holt_tree_frame_copy() - a sealed copy of the @i-th frame (by frame id)
+ * @t: tree
+ * @i: 0 .. holt_tree_nr_frames() - 1
+ * @buf: HOLT_FRAME_SIZE bytes
+ *
+ * Context: the caller excludes writers.
+ * Return: 0 or -EINVAL.
+ */
+int holt_tree_frame_copy(struct holt_tree *t, u32 i, void *buf)
+{
+	u32 id;
+
+	for (id = 1; id < t->frames_cap; id++) {
+		if (!t->frames[id])
+			continue;
+		if (i--)
+			continue;
+		memcpy(buf, t->frames[id], HOLT_FRAME_SIZE);
+		holt_frame_seal(buf);
+		return 0;
+	}
+	return -EINVAL;
+}
