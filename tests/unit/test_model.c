@@ -97,20 +97,6 @@ static size_t ora_prefix_end(const u8 *p, u32 pl)
 	return lo;
 }
 
-static struct ent *ora_get(const u8 *k, u32 kl)
-{
-	size_t i = ora_lower(k, kl);
-
-	if (i < ora_n && !keycmp(ora[i].key, ora[i].klen, k, kl))
-		return &ora[i];
-	return NULL;
-}
-
-static u64 ora_count_prefix(const u8 *p, u32 pl)
-{
-	return ora_prefix_end(p, pl) - ora_lower(p, pl);
-}
-
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -131,10 +117,64 @@ static u8 *dup_bytes(const u8 *p, u32 n)
 	return d;
 }
 
+static struct ent *ora_get(const u8 *k, u32 kl)
+{
+	size_t i = ora_lower(k, kl);
+
+	if (i < ora_n && !keycmp(ora[i].key, ora[i].klen, k, kl))
+		return &ora[i];
+	return NULL;
+}
+
+static u64 ora_count_prefix(const u8 *p, u32 pl)
+{
+	return ora_prefix_end(p, pl) - ora_lower(p, pl);
+}
+
+/*
+ * An undo log of the oracle, so that a batch can be simulated on it
+ * operation by operation and then taken back.
+ */
+struct undo {
+	u8 *key;
+	u32 klen;
+	bool had;
+	u8 *val;
+	u32 vlen;
+	u64 ver;
+};
+
+static struct undo *ulog;
+static size_t ulog_n, ulog_cap;
+static bool ulog_on;
+
+static void ulog_record(const u8 *k, u32 kl, const struct ent *e)
+{
+	struct undo *u;
+
+	if (!ulog_on)
+		return;
+	if (ulog_n == ulog_cap) {
+		ulog_cap = ulog_cap ? 2 * ulog_cap : 64;
+		ulog = realloc(ulog, ulog_cap * sizeof(*ulog));
+		CHECK(ulog, "realloc");
+	}
+	u = &ulog[ulog_n++];
+	u->key = dup_bytes(k, kl);
+	u->klen = kl;
+	u->had = e != NULL;
+	u->val = e ? dup_bytes(e->val, e->vlen) : NULL;
+	u->vlen = e ? e->vlen : 0;
+	u->ver = e ? e->ver : 0;
+}
+
 static void ora_put(const u8 *k, u32 kl, const u8 *v, u32 vl, u64 ver)
 {
 	size_t i = ora_lower(k, kl);
 	struct ent *e;
+
+	ulog_record(k, kl, i < ora_n && !keycmp(ora[i].key, ora[i].klen,
+						 k, kl) ? &ora[i] : NULL);
 
 	if (i < ora_n && !keycmp(ora[i].key, ora[i].klen, k, kl)) {
 		e = &ora[i];
@@ -162,10 +202,27 @@ static void ora_del(const u8 *k, u32 kl)
 
 	CHECK(i < ora_n && !keycmp(ora[i].key, ora[i].klen, k, kl),
 	      "oracle delete of an absent key");
+	ulog_record(k, kl, &ora[i]);
 	free(ora[i].key);
 	free(ora[i].val);
 	memmove(&ora[i], &ora[i + 1], (ora_n - i - 1) * sizeof(*ora));
 	ora_n--;
+}
+
+/* Take back everything since ulog_on was set, and stop logging. */
+static void ulog_rollback(void)
+{
+	ulog_on = false;
+	while (ulog_n) {
+		struct undo *u = &ulog[--ulog_n];
+
+		if (u->had)
+			ora_put(u->key, u->klen, u->val, u->vlen, u->ver);
+		else
+			ora_del(u->key, u->klen);
+		free(u->key);
+		free(u->val);
+	}
 }
 
 static void ora_clear(void)
@@ -252,11 +309,25 @@ static u32 gen_key(u8 *b)
 	return n;
 }
 
+/* Keys of the batch being generated: later operations reuse them. */
+#define BATCH_POOL 128
+static struct {
+	const u8 *k;
+	u32 kl;
+} batch_pool[BATCH_POOL];
+static u32 batch_pool_n;
+
 /* A key: often an existing one, a prefix or an extension of one. */
 static u32 pick_key(u8 *b, int exist_pct)
 {
 	const struct ent *e;
 	u32 n;
+
+	if (batch_pool_n && chance(2, 5)) {
+		n = rnd(batch_pool_n);
+		memcpy(b, batch_pool[n].k, batch_pool[n].kl);
+		return batch_pool[n].kl;
+	}
 
 	if (!ora_n || (int)rnd(100) >= exist_pct) {
 		n = gen_key(b);
@@ -558,7 +629,7 @@ static void check_scan(const struct holt_scan_args *a, size_t stop_at)
 /* The whole tree equals the oracle. */
 static void verify_all(bool gets)
 {
-	struct holt_scan_args a = { .delimiter = -1 };
+	struct holt_scan_args a = { .prefix = (const u8 *)"", .delimiter = -1 };
 	size_t i;
 
 	check_scan(&a, 0);
@@ -1001,6 +1072,26 @@ static int run_single(const struct holt_batch_op *o, u64 *ver)
 	return 0;
 }
 
+/* Versions an operation draws: a delete's tombstone may take one. */
+static u64 mop_seq_cost(u8 op)
+{
+	switch (op) {
+	case HOLT_BOP_PUT:
+	case HOLT_BOP_PUT_IF_ABSENT:
+	case HOLT_BOP_PUT_IF_VERSION:
+		return 1;
+	case HOLT_BOP_DEL:
+	case HOLT_BOP_DEL_IF_VERSION:
+		CHECK(del_takes_seq >= 0, "delete behaviour not learnt yet");
+		return del_takes_seq;
+	case HOLT_BOP_RENAME:
+		CHECK(del_takes_seq >= 0, "delete behaviour not learnt yet");
+		/* The destination's put, then the source's delete. */
+		return 1 + del_takes_seq;
+	}
+	return 0;
+}
+
 static void check_del_seq(u64 before)
 {
 	int took = seq != before;
@@ -1017,14 +1108,18 @@ static void check_del_seq(u64 before)
  * it to the oracle.  Returns the engine's result.  With @may_nomem an
  * -ENOMEM is accepted (and then nothing may have changed).
  */
+static long inject;		/* fail this allocation of the next op */
+
 static int do_single(struct mop *m, bool may_nomem)
 {
 	u64 before = seq, ver = 0;
 	int want = mop_expect(&m->o), r;
 
+	holt_port_fail_countdown = inject;
 	r = run_single(&m->o, &ver);
+	holt_port_fail_countdown = 0;
 	if (may_nomem && r == -ENOMEM) {
-		CHECK(seq >= before, "seq went back");
+		CHECK_EQ(seq, before);
 		mop_verify(&m->o);
 		return r;
 	}
@@ -1045,7 +1140,7 @@ static int do_single(struct mop *m, bool may_nomem)
 		stat_single_ok++;
 	} else {
 		CHECK_EQ(ver, before + 1);
-		CHECK_EQ(seq, before + 1);
+		CHECK_EQ(seq, before + mop_seq_cost(m->o.op));
 		mop_apply(&m->o, ver);
 		stat_single_ok++;
 	}
@@ -1075,33 +1170,6 @@ struct batch {
 	int want;
 };
 
-/* Keys an op touches (reads or writes), or the prefix it asserts empty. */
-static bool mop_conflict(const struct holt_batch_op *a,
-			 const struct holt_batch_op *b)
-{
-	const u8 *ka[2] = { a->key, a->val }, *kb_[2] = { b->key, b->val };
-	u32 la[2] = { a->klen, a->vlen }, lb[2] = { b->klen, b->vlen };
-	int na = a->op == HOLT_BOP_RENAME ? 2 : 1;
-	int nb = b->op == HOLT_BOP_RENAME ? 2 : 1;
-	int i, j;
-
-	for (i = 0; i < na; i++)
-		for (j = 0; j < nb; j++) {
-			bool ea = a->op == HOLT_BOP_ASSERT_EMPTY;
-			bool eb = b->op == HOLT_BOP_ASSERT_EMPTY;
-
-			if (ea && eb)
-				continue;
-			if (ea && starts_with(kb_[j], lb[j], ka[i], la[i]))
-				return true;
-			if (eb && starts_with(ka[i], la[i], kb_[j], lb[j]))
-				return true;
-			if (!keycmp(ka[i], la[i], kb_[j], lb[j]))
-				return true;
-		}
-	return false;
-}
-
 static u8 pick_batch_op(void)
 {
 	static const u8 w[] = {
@@ -1127,44 +1195,65 @@ static void batch_free(struct batch *b)
 	b->nr = 0;
 }
 
+/* Apply a successful operation to the oracle; returns the next version. */
+static u64 mop_replay(const struct holt_batch_op *o, u64 next)
+{
+	if (op_mutates(o->op))
+		mop_apply(o, op_is_del(o->op) ? 0 : next + 1);
+	return next + mop_seq_cost(o->op);
+}
+
 /*
- * A batch of disjoint operations (no two touch the same key; no key under
- * an asserted-empty prefix) of which none, or exactly one, fails.  Being
- * disjoint, the outcome does not depend on whether the engine checks the
- * guards first or applies in order.
+ * A batch whose operations often work on the same keys (a put then a
+ * guard on the version it drew, a rename chain, a delete then an
+ * assert-empty): each operation is generated against the oracle as the
+ * earlier ones left it, which is what the engine sees (a batch applies in
+ * order).  With @fail one operation is made to fail and the ones after it
+ * are never reached.  The oracle is left as it was.
  */
 static void gen_batch(struct batch *b, u32 nr, bool fail)
 {
-	u32 i, j;
+	u32 i, fail_at = fail ? rnd(nr) : nr;
+	u64 next = seq;
 	int tries;
 
 	b->nr = 0;
 	b->fail_at = -1;
 	b->want = 0;
+	ulog_on = true;
+	batch_pool_n = 0;
 	for (i = 0; i < nr; i++) {
-		bool ok = !fail || i != nr / 2;
+		bool ok = i != fail_at;
 		struct mop *m = &b->m[b->nr];
+		int e = 0;
 
 		for (tries = 0; tries < 30; tries++) {
-			int e;
-
 			gen_mop(m, pick_batch_op(), ok);
 			e = mop_expect(&m->o);
-			for (j = 0; j < b->nr; j++)
-				if (mop_conflict(&m->o, &b->ops[j]))
-					break;
-			if (j == b->nr && (e == 0) == ok)
+			if ((e == 0) == ok)
 				break;
 			mop_free(m);
 		}
 		if (tries == 30)
 			continue;
-		if (!ok) {
-			b->fail_at = b->nr;
-			b->want = mop_expect(&m->o);
-		}
 		b->ops[b->nr++] = m->o;
+		if (batch_pool_n < BATCH_POOL && m->o.klen) {
+			batch_pool[batch_pool_n].k = m->o.key;
+			batch_pool[batch_pool_n++].kl = m->o.klen;
+		}
+		if (m->o.op == HOLT_BOP_RENAME && batch_pool_n < BATCH_POOL) {
+			batch_pool[batch_pool_n].k = m->o.val;
+			batch_pool[batch_pool_n++].kl = m->o.vlen;
+		}
+		if (!ok) {
+			b->fail_at = b->nr - 1;
+			b->want = e;
+			break;
+		}
+		next = mop_replay(&m->o, next);
 	}
+	batch_pool_n = 0;
+	ulog_rollback();
 }
 
 /* Insert an -E2BIG op at a random place of @b; returns its index. */
@@ -1207,69 +1296,68 @@ static void batch_verify(const struct batch *b)
 	verify_stats();
 }
 
-/* Apply a batch to the engine and the oracle; returns the result. */
-static int do_batch(struct batch *b, bool may_nomem)
+/*
+ * Check the engine's answer @r to batch @b (run from version @before) and
+ * bring the oracle along.  With @may_nomem an -ENOMEM is accepted, and
+ * then nothing may have changed.
+ */
+static void batch_result(struct batch *b, int r, u32 failed, u64 before,
+			 bool may_nomem)
 {
-	u64 before = seq, next;
-	u32 failed = ~0u, i, mut = 0, dels = 0;
-	int r;
+	u64 next = before;
+	u32 i;
 
-	r = holt_tree_batch(T, b->ops, b->nr, &failed);
 	if (may_nomem && r == -ENOMEM) {
-		CHECK(seq >= before, "seq went back");
+		CHECK_EQ(seq, before);
 		batch_verify(b);
-		return r;
+		return;
 	}
-	if (r != b->want)
-		fprintf(stderr, "batch of %u ops, failing op %d\n", b->nr,
+	if (r != b->want) {
+		fprintf(stderr, "batch of %u ops, failing op %d:\n", b->nr,
 			b->fail_at);
+		for (i = 0; i < b->nr; i++) {
+			fprintf(stderr, " op %u: %u force %d version %llu\n",
+				i, b->ops[i].op, b->ops[i].force,
+				(unsigned long long)b->ops[i].version);
+			print_key("key", b->ops[i].key, b->ops[i].klen);
+			if (b->ops[i].op == HOLT_BOP_RENAME)
+				print_key("dst", b->ops[i].val,
+					  b->ops[i].vlen);
+		}
+	}
 	CHECK_EQ(r, b->want);
 	if (r) {
 		CHECK_EQ(failed, b->fail_at);
-		CHECK(seq >= before, "seq went back");
+		/* A failed batch gives back the versions it drew. */
+		CHECK_EQ(seq, before);
 		stat_batch_fail++;
 		batch_verify(b);
-		return r;
+		return;
 	}
-	/* Each mutation draws the next version, in the batch's order. */
-	next = before;
-	for (i = 0; i < b->nr; i++) {
-		const struct holt_batch_op *o = &b->ops[i];
-
-		if (!op_mutates(o->op))
-			continue;
-		mut++;
-		if (op_is_del(o->op)) {
-			dels++;
-			if (del_takes_seq > 0)
-				next++;
-			mop_apply(o, 0);
-		} else {
-			mop_apply(o, ++next);
-		}
-	}
+	/* Each mutation draws the next versions, in the batch's order. */
+	for (i = 0; i < b->nr; i++)
+		next = mop_replay(&b->ops[i], next);
 	CHECK_EQ(seq, next);
-	CHECK(seq - before <= mut && seq - before >= mut - dels,
-	      "batch moved seq by %llu for %u mutations",
-	      (unsigned long long)(seq - before), mut);
 	stat_batch_ok++;
 	batch_verify(b);
-	return 0;
 }
 
 static void op_batch(bool fail)
 {
 	static struct batch b;
 	u32 nr = chance(1, 5) ? 9 + rnd(BATCH_MAX - 9) : 1 + rnd(8);
+	u32 failed = ~0u;
+	u64 before;
+	int r;
 
 	gen_batch(&b, nr, fail);
 	if (fail && b.fail_at < 0 && b.nr < BATCH_MAX) {
 		b.fail_at = batch_add_e2big(&b);
 		b.want = -E2BIG;
 	}
-	if (!b.nr)
-		return;
-	do_batch(&b, false);
+	before = seq;
+	r = holt_tree_batch(T, b.ops, b.nr, &failed);
+	batch_result(&b, r, failed, before, false);
 	batch_free(&b);
 }
 
@@ -1430,10 +1518,10 @@ struct phase {
 };
 
 static const struct phase phases[] = {
-	{ "budget 8 KiB", 8192, 300, 1024, 250, true },
-	{ "budget 16 KiB", 16384, 1200, 2048, 250, true },
+	{ "budget 4 KiB", 4096, 200, 512, 300, true },
+	{ "budget 8 KiB", 8192, 600, 1024, 250, true },
 	{ "budget 64 KiB", 65536, 2000, 4096, 150, false },
-	{ "full budget", 0, 3000, HOLT_VAL_MAX, 350, false },
+	{ "full budget", 0, 3000, HOLT_VAL_MAX, 300, false },
 };
 
 static bool verbose;
@@ -1575,8 +1663,7 @@ static void run_alloc_failures(u32 data_budget, u32 trials)
 	for (t = 0; t < trials; t++) {
 		bool batch = chance(1, 3);
 		struct mop m;
-		u64 before;
-		int want, r;
+		int r;
 
 		harness_step++;
 		/* Grow the tree between trials so spills happen. */
@@ -1593,64 +1680,30 @@ static void run_alloc_failures(u32 data_budget, u32 trials)
 			gen_mop(&m, w[rnd(sizeof(w))], true);
 		}
 		for (n = 1; n < 100000; n++) {
-			before = seq;
-			want = batch ? b.want : mop_expect(&m.o);
-			holt_port_fail_countdown = n;
-			if (batch)
-				r = holt_tree_batch(T, b.ops, b.nr,
-						    &(u32){ 0 });
-			else
-				r = run_single(&m.o, &(u64){ 0 });
-			holt_port_fail_countdown = 0;
+			inject = n;
+			if (batch) {
+				u32 failed = ~0u;
+				u64 before = seq;
+
+				holt_port_fail_countdown = inject;
+				r = holt_tree_batch(T, b.ops, b.nr, &failed);
+				holt_port_fail_countdown = 0;
+				batch_result(&b, r, failed, before, true);
+			} else {
+				r = do_single(&m, true);
+			}
+			inject = 0;
 			if (r != -ENOMEM)
 				break;
-			/* Failed: exactly as before. */
 			hits++;
-			CHECK(seq >= before, "seq went back");
-			if (batch)
-				batch_verify(&b);
-			else
-				mop_verify(&m.o);
 			if (n % 8 == 1)
 				verify_all(false);
 		}
 		CHECK(n < 100000, "the operation never stopped failing");
-		CHECK_EQ(r, want);
-		/*
-		 * The engine got through: do it again for real on the
-		 * oracle's side (the tree already has it).  Replaying is
-		 * not possible, so apply to the oracle by hand.
-		 */
-		if (batch) {
-			u64 next = before;
-			u32 i;
-
-			if (!r)
-				for (i = 0; i < b.nr; i++) {
-					const struct holt_batch_op *o = &b.ops[i];
-
-					if (!op_mutates(o->op))
-						continue;
-					if (op_is_del(o->op)) {
-						next += del_takes_seq > 0;
-						mop_apply(o, 0);
-					} else {
-						mop_apply(o, ++next);
-					}
-				}
-			CHECK_EQ(seq, r ? seq : next);
-			batch_verify(&b);
+		if (batch)
 			batch_free(&b);
-		} else {
-			if (!r && op_is_del(m.o.op))
-				mop_apply(&m.o, 0);
-			else if (!r)
-				mop_apply(&m.o, before + 1);
-			if (!r && !op_is_del(m.o.op))
-				CHECK_EQ(seq, before + 1);
-			mop_verify(&m.o);
+		else
 			mop_free(&m);
-		}
 		if (t % 16 == 0)
 			verify_all(false);
 	}
