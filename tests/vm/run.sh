@@ -5,7 +5,8 @@
 #   sh /holt-tests/run.sh [PATTERN...]
 #
 # Runs every /holt-tests/t*.sh (or those matching PATTERN, e.g. t10) with a
-# time limit each, then checks that holt.ko unloads and that the kernel log
+# time limit each (T_LIMIT seconds), optionally again with small frames
+# (T_SPILL, below), then checks that holt.ko unloads and that the kernel log
 # is clean, and ends with exactly one line "N passed, N failed".  Exits 0
 # only when nothing failed.
 
@@ -32,26 +33,56 @@ fi
 # Kernel log lines after this mark are the suite's.
 echo "holt-vm-test: suite starts" >/dev/kmsg
 
-for f in /holt-tests/t[0-9]*.sh; do
-	T_FILE=$(basename "$f" .sh)
-	if [ $# -gt 0 ]; then
-		want=0
-		for p in "$@"; do
-			case "$T_FILE" in *"$p"*) want=1 ;; esac
-		done
-		[ $want = 1 ] || continue
-	fi
+# run_file FILE NAME: one test file in a shell of its own, with a time limit.
+run_file()
+{
+	T_FILE=$2
 	export T_FILE
 	echo "== $T_FILE"
 	t0=$(date +%s)
 	t_detach_all
-	timeout "$T_LIMIT" sh -c ". /holt-tests/lib.sh; cd /tmp; . '$f'"
+	timeout "$T_LIMIT" sh -c ". /holt-tests/lib.sh; cd /tmp; . '$1'"
 	rc=$?
 	if [ $rc -ge 124 ]; then
 		fail "$T_FILE completes" "exit status $rc (124+: killed after ${T_LIMIT}s or crashed)"
 	fi
 	echo "   ($(( $(date +%s) - t0 )) s)"
+}
+
+# wanted NAME: NAME matches a PATTERN argument (or there are none).
+wanted()
+{
+	[ $# -gt 1 ] || return 0
+	w_name=$1
+	shift
+	for p in "$@"; do
+		case "$w_name" in *"$p"*) return 0 ;; esac
+	done
+	return 1
+}
+
+for f in /holt-tests/t[0-9]*.sh; do
+	wanted "$(basename "$f" .sh)" "$@" && run_file "$f" "$(basename "$f" .sh)"
 done
+
+# T_SPILL=N: again, with holt.ko reloaded with frame_data_budget=N, so that
+# trees spill into many small frames (T_SPILL_TESTS picks the files, and
+# the bulk test loads T_SPILL_KEYS keys).
+if [ -n "${T_SPILL:-}" ] && grep -q '^holt ' /proc/modules; then
+	T_FILE=spill
+	echo "== spill: frame_data_budget=$T_SPILL"
+	t_detach_all
+	rmmod holt
+	ok "reload holt.ko with frame_data_budget=$T_SPILL" \
+		insmod /lib/modules/holt.ko frame_data_budget="$T_SPILL"
+	BULK_KEYS=${T_SPILL_KEYS:-20000}
+	export BULK_KEYS
+	for f in /holt-tests/t[0-9]*.sh; do
+		n=$(basename "$f" .sh)
+		wanted "$n" ${T_SPILL_TESTS:-t20 t30 t50 t70 t80 t90} || continue
+		wanted "$n" "$@" && run_file "$f" "$n+spill$T_SPILL"
+	done
+fi
 
 T_FILE=teardown
 echo "== $T_FILE"

@@ -7,14 +7,17 @@
 #                  and open a shell (on this terminal)
 #   make vm-test   run tests/vm in the guest (VM_TESTS=t10 for a subset);
 #                  fails on any failed test or a dirty kernel log
+#   make vm-test-spill  the same, then again with holt.ko reloaded with
+#                  frame_data_budget=$(VM_SPILL) (small frames: spillover)
 #   make vm-bench  holt-nlbench in the guest (NLBENCH_ARGS=...)
 
 VM_SH := $(SRC)/scripts/vm.sh
 VM_TEST_TIMEOUT ?= 1500
 VM_TESTS ?=
+VM_SPILL ?=
 NLBENCH_ARGS ?=
 
-.PHONY: run vm-test vm-bench
+.PHONY: run vm-test vm-test-spill vm-bench
 
 run: module userspace
 	$(VM_SH) shell
@@ -23,12 +26,15 @@ vm-test: module userspace
 	@mkdir -p $(BUILD)/vm
 	@start=$$(date +%s); \
 	{ $(VM_SH) run --timeout $(VM_TEST_TIMEOUT) -- \
-		sh /holt-tests/run.sh $(VM_TESTS) </dev/null; \
+		env T_SPILL=$(VM_SPILL) sh /holt-tests/run.sh $(VM_TESTS) </dev/null; \
 	  echo $$? >$(BUILD)/vm/vm-test.rc; } 2>&1 | tee $(BUILD)/vm/vm-test.log; \
 	rc=$$(cat $(BUILD)/vm/vm-test.rc); \
 	echo "vm-test: $$(( $$(date +%s) - start )) s, exit $$rc, log in build/vm/vm-test.log"; \
 	tail -n 1 $(BUILD)/vm/vm-test.log | grep -Eq '^[0-9]+ passed, 0 failed$$' || rc=1; \
 	exit $$rc
+
+vm-test-spill:
+	@$(MAKE) --no-print-directory vm-test VM_SPILL=$(or $(VM_SPILL),8192)
 
 vm-bench: module userspace
 	$(VM_SH) run --timeout 1200 -- \
