@@ -149,18 +149,23 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 
 int cmd_detach(struct cli *c, int argc, char **argv)
 {
+	const char *name;
 	char *pos[1];
 	int n, err;
 
-	n = cli_parse(c, argc, argv, NULL, pos, 1, 1);
+	n = cli_parse(c, argc, argv, NULL, pos, 0, 1);
 	if (n < 0)
 		return cli_parse_status(n);
+	/* holt detach NAME, or holt -s NAME detach. */
+	name = n ? pos[0] : c->store;
+	if (!name)
+		return cli_usage_error(c, "missing argument");
 	err = cli_connect(c);
 	if (err)
 		return err;
-	err = holt_store_detach(c->h, pos[0]);
+	err = holt_store_detach(c->h, name);
 	if (err)
-		return cli_error(c, err, "%s", pos[0]);
+		return cli_error(c, err, "%s", name);
 	return CLI_OK;
 }
 

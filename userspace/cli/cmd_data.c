@@ -273,9 +273,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
 		o.start_after_len = strlen(after);
 	}
 	if (limit && cli_u64(c, "--limit", limit, &o.limit))
-		return CLI_USAGE;
-	if (limit && !o.limit)
-		return CLI_OK;	/* --limit 0: nothing to list */
+		return CLI_USAGE;	/* 0, as in the ABI: no limit */
 	o.keys_only = !values;
 	l.values = values;
 	l.use_delim = o.use_delimiter;
