@@ -19,12 +19,18 @@
  *
  * Data calls (get, put, del, rename, count, longest_prefix, scan, batch,
  * load, stats) address the store and tree chosen with holt_select().  The
- * defaults are "no store named" (the kernel uses the only attached store
- * and fails with -EINVAL, explained, when there are several or none) and the
- * tree "default".
+ * defaults are "no store named" (the kernel uses the only attached store,
+ * and fails with -ENOENT when there is none, -EINVAL when there are
+ * several) and the tree "default".
+ *
+ * Replies are read with one recvmsg() each into a 256 KiB buffer (a scan
+ * message holds up to about 64 KiB); messages are matched to requests by
+ * sequence number, so a stale reply is never taken for a later one.
  *
  * Keys are byte strings of 1..HOLT_KEY_MAX_LEN bytes, values 0..
- * HOLT_VAL_MAX_LEN bytes; neither needs a terminating NUL.  Versions are
+ * HOLT_VAL_MAX_LEN bytes; neither needs a terminating NUL.  Longer ones are
+ * refused with -E2BIG (by the kernel, with its text; by libholt itself when
+ * they would not even fit a netlink attribute).  Versions are
  * u64, never 0; 0 in a guard means "absent".
  */
 #ifndef LIBHOLT_H
