@@ -29,9 +29,10 @@ cut -f1 "$T_DIR/bulk.keys" | cut -d/ -f1-3 | uniq | sed 's|$|/|' \
 	>"$T_DIR/vols"
 file_is "ls /srv/ --delimiter / rolls up to the 13 volumes" "$T_DIR/vols" \
 	holt ls /srv/ --delimiter /
-sed -n '50001,50100p' "$T_DIR/bulk.keys" >"$T_DIR/mid"
-file_is "ls --start-after the 50,000th key --limit 100" "$T_DIR/mid" \
-	holt ls --start-after "$(sed -n 50000p "$T_DIR/bulk.keys")" --limit 100
+h=$((B / 2))
+sed -n "$((h + 1)),$((h + 100))p" "$T_DIR/bulk.keys" >"$T_DIR/mid"
+file_is "ls --start-after the ${h}th key --limit 100" "$T_DIR/mid" \
+	holt ls --start-after "$(sed -n "${h}p" "$T_DIR/bulk.keys")" --limit 100
 
 # Delete every path of one volume in one batch, then check the rest.
 grep '^/srv/vol03/' "$T_DIR/bulk.keys" | sed 's/^/del /' >"$T_DIR/del.batch"
@@ -41,3 +42,21 @@ grep -v '^/srv/vol03/' "$T_DIR/bulk.sorted" >"$T_DIR/rest.tsv"
 file_is "dump after the delete" "$T_DIR/rest.tsv" holt dump
 out_is "count /srv/vol03/ = 0" "0" holt count /srv/vol03/
 ok "detach bulk" holt detach bulk
+
+# Memory comes back: attach, load everything, detach; the free memory
+# must return to within 2 MiB while the store held many megabytes of frames.
+memfree() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }
+sync
+echo 3 >/proc/sys/vm/drop_caches
+m0=$(memfree)
+holt attach --memory leak >/dev/null 2>&1
+holt load "$T_DIR/bulk.tsv" >/dev/null 2>&1
+m1=$(memfree)
+fr=$(holt stats | awk '$1 == "frames" { print $2 }')
+holt detach leak >/dev/null 2>&1
+sync
+echo 3 >/proc/sys/vm/drop_caches
+m2=$(memfree)
+echo "   MemFree: ${m0} kB before, ${m1} kB loaded ($fr frames), ${m2} kB after detach"
+check "the loaded store used memory (frames: $fr)" [ $((m0 - m1)) -gt 2048 ]
+check "detach gives the frames back (within 2 MiB)" [ $((m0 - m2)) -lt 2048 ]
