@@ -68,6 +68,7 @@ struct cp_ctx {
 	u8 spill_set[32];
 	u64 spill_child;
 	u16 spill_blob;
+	bool spill_drop;	/* drop the entries instead (sibling split) */
 	u32 fold_id;		/* child frame folded in, 0 none */
 	u64 max_seq;
 };
@@ -485,6 +486,8 @@ static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
 				continue;
 			if (e->sf == cx->spill_sf && e->src == cx->spill_node &&
 			    bit_test(cx->spill_set, (u32)b)) {
+				if (cx->spill_drop)
+					continue;
 				err = cp_spill_blob(cx, &r);
 				if (!err)
 					err = cp_add_res(cx, (u8)b, r, NULL,
@@ -739,6 +742,10 @@ struct spill_pick {
 	u8 set[32];
 	u32 moved;		/* live bytes moving */
 	u32 depth;
+	bool all;		/* every entry of the node moves */
+	bool sibling;		/* split into a sibling of this frame */
+	u32 gid;		/* parent frame (sibling split) */
+	u16 gnode;		/* parent node (sibling split) */
 	u32 sizes[256];
 	u8 bytes[256];
 	u16 kids[256];
@@ -832,101 +839,21 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk)
 			    holt_get_le64(f + holt_dec(pk->kids[i]) + BLOB_CHILD))
 				bit_set(pk->set, pk->bytes[j]);
 	}
+	pk->all = bi == 0 && bj == n;
+	for (i = 0; i < n; i++)
+		if (!bit_test(pk->set, pk->bytes[i]))
+			pk->all = false;
 	pk->node = cur;
 	pk->moved = best;
 	pk->depth = d;
 	return 0;
 }
 
-/**
- * holt_spill_frame() - move about half of a frame into a new child frame
- * @t: tree
- * @fid: frame id
- *
- * Context: the caller holds the tree exclusively; allocates.
- * Return: 0, -ENOSPC when nothing worth moving exists, or -ENOMEM; on
- * error the tree is unchanged.
+/*
+ * The frame holding the Blob that leads to frame @xid, 0 if not found;
+ * *@node gets the node whose entries point at that Blob.
  */
-int holt_spill_frame(struct holt_tree *t, u32 fid)
-{
-	struct cp_ctx *cx;
-	struct spill_pick *pk;
-	u8 *sf = t->frames[fid], *nf, *xf = NULL;
-	u32 *sz, xid;
-	u16 root;
-	int err;
-
-	err = holt_jnl_reserve(t, 256);
-	if (err)
-		return err;
-	sz = holt_port_alloc(sizeof(u32) * (HOLT_DATA_SIZE / 8 + 2));
-	if (!sz)
-		return -ENOMEM;
-	err = -ENOMEM;
-	pk = holt_port_alloc(sizeof(*pk) + HOLT_KEY_MAX + 1);
-	if (!pk)
-		goto free_sz;
-	cx = holt_port_alloc(sizeof(*cx));
-	if (!cx)
-		goto free_pk;
-	cx->t = t;
-	err = spill_sizes(sf, sz);
-	if (!err)
-		err = spill_choose(sf, sz, pk);
-	if (!err)
-		err = holt_tree_new_id(t, &xid);
-	if (err)
-		goto free_cx;
-	/* the new child frame: a copy of the node restricted to the set */
-	xf = frame_start(t, xid, pk->path, pk->depth);
-	err = -ENOMEM;
-	if (!xf)
-		goto free_cx;
-	cx->df = xf;
-	err = cp_run(cx, sf, pk->node, true, pk->set, &root);
-	if (!err && !root)
-		err = -ENOSPC;
-	if (!err)
-		err = frame_finish(cx, root);
-	if (err)
-		goto free_x;
-	/* the parent, with the moved entries pointing at one Blob */
-	cx->spill_sf = sf;
-	cx->spill_node = pk->node;
-	memcpy(cx->spill_set, pk->set, sizeof(pk->set));
-	cx->spill_child = xid;
-	cx->max_seq = 0;
-	err = frame_rebuild(t, fid, cx, &nf);
-	if (err)
-		goto free_x;
-	t->frames[xid] = xf;
-	t->nr_frames++;
-	holt_jnl_frame(t, xid, NULL);
-	frame_replace(t, fid, nf);
-	t->spills++;
-	cp_free(cx);
-	holt_port_free(pk);
-	holt_port_free(sz);
-	if (!t->no_maint && fid != HOLT_ROOT_FRAME &&
-	    frame_live(t->frames[fid]) < t->budget / 4)
-		holt_merge_frame(t, fid);
-	return 0;
-
-free_x:
-	holt_port_frame_free(xf, HOLT_FRAME_SIZE);
-free_cx:
-	cp_free(cx);
-free_pk:
-	holt_port_free(pk);
-free_sz:
-	holt_port_free(sz);
-	return err;
-}
-
-/* ---- merging ---- */
-
-/* The frame holding the Blob that leads to frame @xid, 0 if not found. */
-static u32 find_parent(struct holt_tree *t, u32 xid)
+static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
 {
 	const u8 *x = t->frames[xid], *xr, *base;
 	u32 blen, fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
@@ -964,8 +891,10 @@ static u32 find_parent(struct holt_tree *t, u32 xid)
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
 
-			if (id == xid)
+			if (id == xid) {
+				*node = cur;
 				return fid;
+			}
 			f = tree_frame(t, id);
 			if (!f || ++hops > t->nr_frames)
 				return 0;
@@ -977,6 +906,123 @@ static u32 find_parent(struct holt_tree *t, u32 xid)
 		d++;
 	}
 }
+
+/**
+ * holt_spill_frame() - move about half of a frame into a new child frame
+ * @t: tree
+ * @fid: frame id
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, -ENOSPC when nothing worth moving exists, or -ENOMEM; on
+ * error the tree is unchanged.
+ */
+int holt_spill_frame(struct holt_tree *t, u32 fid)
+{
+	struct cp_ctx *cx;
+	struct spill_pick *pk;
+	u8 *sf = t->frames[fid], *nf, *xf = NULL, *gf;
+	u32 *sz, xid;
+	u16 root;
+	int err;
+
+	err = holt_jnl_reserve(t, 256);
+	if (err)
+		return err;
+	sz = holt_port_alloc(sizeof(u32) * (HOLT_DATA_SIZE / 8 + 2));
+	if (!sz)
+		return -ENOMEM;
+	err = -ENOMEM;
+	pk = holt_port_alloc(sizeof(*pk) + HOLT_KEY_MAX + 1);
+	if (!pk)
+		goto free_sz;
+	cx = holt_port_alloc(sizeof(*cx));
+	if (!cx)
+		goto free_pk;
+	cx->t = t;
+	err = spill_sizes(sf, sz);
+	if (!err)
+		err = spill_choose(sf, sz, pk);
+	if (!err && fid != HOLT_ROOT_FRAME && pk->node == rd16(sf + HDR_ROOT) &&
+	    !pk->all) {
+		pk->gid = find_parent(t, fid, &pk->gnode);
+		pk->sibling = pk->gid &&
+			frame_live(t->frames[pk->gid]) + 2 * HOLT_BLOB_SIZE <=
+			t->budget &&
+			hdr32(t->frames[pk->gid], HDR_NODES) + 2 <= HOLT_MAX_SLOTS;
+	}
+	if (!err)
+		err = holt_tree_new_id(t, &xid);
+	if (err)
+		goto free_cx;
+	/* the new child frame: a copy of the node restricted to the set */
+	xf = frame_start(t, xid, pk->path, pk->depth);
+	err = -ENOMEM;
+	if (!xf)
+		goto free_cx;
+	cx->df = xf;
+	err = cp_run(cx, sf, pk->node, true, pk->set, &root);
+	if (!err && !root)
+		err = -ENOSPC;
+	if (!err)
+		err = frame_finish(cx, root);
+	if (err)
+		goto free_x;
+	cx->spill_sf = sf;
+	cx->spill_node = pk->node;
+	memcpy(cx->spill_set, pk->set, sizeof(pk->set));
+	cx->spill_child = xid;
+	cx->max_seq = 0;
+	if (pk->sibling) {
+		/*
+		 * Sibling split: the frame loses the entries, and the parent
+		 * node points them at the new frame, so depth stays flat.
+		 */
+		cx->spill_drop = true;
+		err = frame_rebuild(t, fid, cx, &nf);
+		if (err)
+			goto free_x;
+		cx->spill_drop = false;
+		cx->spill_sf = t->frames[pk->gid];
+		cx->spill_node = pk->gnode;
+		cx->spill_blob = 0;
+		cx->max_seq = 0;
+		err = frame_rebuild(t, pk->gid, cx, &gf);
+		if (err) {
+			holt_port_frame_free(nf, HOLT_FRAME_SIZE);
+			goto free_x;
+		}
+		frame_replace(t, pk->gid, gf);
+	} else {
+		/* the moved entries point at one Blob in this frame */
+		err = frame_rebuild(t, fid, cx, &nf);
+		if (err)
+			goto free_x;
+	}
+	t->frames[xid] = xf;
+	t->nr_frames++;
+	holt_jnl_frame(t, xid, NULL);
+	frame_replace(t, fid, nf);
+	t->spills++;
+	cp_free(cx);
+	holt_port_free(pk);
+	holt_port_free(sz);
+	if (!t->no_maint && fid != HOLT_ROOT_FRAME &&
+	    frame_live(t->frames[fid]) < t->budget / 4)
+		holt_merge_frame(t, fid);
+	return 0;
+
+free_x:
+	holt_port_frame_free(xf, HOLT_FRAME_SIZE);
+free_cx:
+	cp_free(cx);
+free_pk:
+	holt_port_free(pk);
+free_sz:
+	holt_port_free(sz);
+	return err;
+}
+
+/* ---- merging ---- */
 
 /**
  * holt_merge_frame() - fold a small child frame back into its parent
@@ -992,13 +1038,14 @@ static u32 find_parent(struct holt_tree *t, u32 xid)
 int holt_merge_frame(struct holt_tree *t, u32 xid)
 {
 	struct cp_ctx *cx;
+	u16 gnode;
 	u32 gid;
 	u8 *nf, *x;
 	int err;
 
 	if (xid == HOLT_ROOT_FRAME || !tree_frame(t, xid))
 		return -EINVAL;
-	gid = find_parent(t, xid);
+	gid = find_parent(t, xid, &gnode);
 	if (!gid)
 		return -ENOENT;
 	x = t->frames[xid];

@@ -329,13 +329,8 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
 
 			f = tree_frame(t, id);
-			if (!f || ++hops > t->nr_frames) {
-#ifdef HOLT_VDEBUG
-				fprintf(stderr, "lookup: fid %u -> id %llu f %p hops %u nr %u d %u\n",
-					fid, (unsigned long long)id, f, hops, t->nr_frames, d);
-#endif
+			if (!f || ++hops > t->nr_frames)
 				return -EUCLEAN;
-			}
 			fid = (u32)id;
 			cur = rd16(f + HDR_ROOT);
 			continue;
@@ -499,9 +494,6 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		case HOLT_N_256:
 			break;
 		default:
-#ifdef HOLT_VDEBUG
-			fprintf(stderr, "put_walk: type %u fid %u\n", n[1], p->fid);
-#endif
 			return -EUCLEAN;
 		}
 		if (d == klen) {
@@ -529,13 +521,8 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
 
-			if (!tree_frame(t, id) || ++hops > t->nr_frames) {
-#ifdef HOLT_VDEBUG
-				fprintf(stderr, "put_walk: fid %u -> id %llu hops %u nr %u d %u\n",
-					p->fid, (unsigned long long)id, hops, t->nr_frames, p->depth);
-#endif
+			if (!tree_frame(t, id) || ++hops > t->nr_frames)
 				return -EUCLEAN;
-			}
 			p->fid = (u32)id;
 			p->f = t->frames[id];
 			p->slot = HDR_ROOT;

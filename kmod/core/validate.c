@@ -20,12 +20,6 @@
  */
 #include "frame.h"
 
-#ifdef HOLT_VDEBUG
-#define EUCLEAN_RET (fprintf(stderr, "validate: line %d\n", __LINE__), -EUCLEAN)
-#else
-#define EUCLEAN_RET (-EUCLEAN)
-#endif
-
 #define V_UNITS		(HOLT_DATA_SIZE / 8u)
 #define V_MAX_BLOBS	(HOLT_DATA_SIZE / HOLT_BLOB_SIZE + 1u)
 
@@ -124,7 +118,7 @@ static int v_push(struct v_ctx *v, u16 enc, u32 depth)
 		struct v_ent *ns;
 
 		if (cap > V_UNITS * 2)
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		ns = holt_port_alloc(sizeof(*ns) * cap);
 		if (!ns)
 			return -ENOMEM;
@@ -153,15 +147,15 @@ static int v_leaf(struct v_ctx *v, u16 enc, u32 depth, bool term)
 	u64 seq = holt_get_le64(l + LEAF_SEQ);
 
 	if (!v_cover(v, holt_dec(enc), size))
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (!klen || l[LEAF_TOMB] > 1 || l[7] || !seq)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (term ? klen != depth : klen < depth)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (memcmp(leaf_key(l), v->path, depth))
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (l[LEAF_FP] != holt_leaf_fp(leaf_key(l), klen))
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (seq > v->max_seq)
 		v->max_seq = seq;
 	if (leaf_dead(l)) {
@@ -193,34 +187,34 @@ static int v_inner(struct v_ctx *v, const u8 *n)
 	case HOLT_N_16:
 		keys = n + (n[1] == HOLT_N_4 ? N4_KEYS : N16_KEYS);
 		if (cnt > node_capacity(n[1]))
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		for (i = 1; i < cnt; i++)
 			if (keys[i] <= keys[i - 1])
-				return EUCLEAN_RET;
+				return -EUCLEAN;
 		return 0;
 	case HOLT_N_48: {
 		u8 used[48] = { 0 };
 
 		if (cnt > 48)
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		for (i = 0; i < 256; i++) {
 			u32 x = n[N48_INDEX + i];
 
 			if (!x)
 				continue;
 			if (x > cnt || used[x - 1])
-				return EUCLEAN_RET;
+				return -EUCLEAN;
 			used[x - 1] = 1;
 			seen++;
 		}
-		return seen == cnt ? 0 : EUCLEAN_RET;
+		return seen == cnt ? 0 : -EUCLEAN;
 	}
 	default:
 		cnt = rd16(n + N256_COUNT);
 		for (i = 0; i < 256; i++)
 			if (rd16(n + N256_CHILD + 2 * i))
 				seen++;
-		return seen == cnt && (u8)cnt == n[0] ? 0 : EUCLEAN_RET;
+		return seen == cnt && (u8)cnt == n[0] ? 0 : -EUCLEAN;
 	}
 }
 
@@ -232,10 +226,10 @@ static int v_child(struct v_ctx *v, u16 c, int b, u32 depth)
 	const u8 *n = v->f + holt_dec(c);
 
 	if (!size)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (b >= 0) {
 		if (depth >= HOLT_KEY_MAX)
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		v->path[depth] = (u8)b;
 		depth++;
 	}
@@ -248,9 +242,9 @@ static int v_child(struct v_ctx *v, u16 c, int b, u32 depth)
 
 		if (b < 0 || !len || len > HOLT_KEY_MAX - depth ||
 		    !v_body(v, rd16(n + PFX_CHILD), &ct) || !type_is_inner(ct))
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		if (!v_cover(v, holt_dec(c), size))
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		return v_push(v, c, depth);
 	}
 	case HOLT_N_BLOB: {
@@ -258,14 +252,14 @@ static int v_child(struct v_ctx *v, u16 c, int b, u32 depth)
 
 		if (b < 0 || rd16(n + BLOB_PLEN) || !id ||
 		    id == holt_get_le64(v->f + HDR_FRAME_ID))
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		for (i = v->st[v->sp - 1].blob_base; i < v->nblobs; i++)
 			if (v->blobs[i] == c)
 				break;
 		if (i == v->nblobs) {
 			if (v->nblobs >= V_MAX_BLOBS ||
 			    !v_cover(v, holt_dec(c), size))
-				return EUCLEAN_RET;
+				return -EUCLEAN;
 			v->blobs[v->nblobs++] = c;
 		}
 		if (v->fn) {
@@ -284,10 +278,10 @@ static int v_child(struct v_ctx *v, u16 c, int b, u32 depth)
 	case HOLT_N_48:
 	case HOLT_N_256:
 		if (!v_cover(v, holt_dec(c), size))
-			return EUCLEAN_RET;
+			return -EUCLEAN;
 		return v_push(v, c, depth);
 	default:
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	}
 }
 
@@ -325,7 +319,7 @@ static int v_walk(struct v_ctx *v, u16 root, u32 depth)
 
 				if (!v_body(v, c, &tt) || tt != HOLT_N_LEAF ||
 				    v->sp == 1)
-					return EUCLEAN_RET;
+					return -EUCLEAN;
 				err = v_leaf(v, c, d, true);
 				if (err)
 					break;
@@ -360,13 +354,13 @@ static int v_slots(struct v_ctx *v)
 		if (i == tail) {					\
 			if (tail >= num ||				\
 			    holt_get_le32(f + HOLT_SLOT_OFF + 4 * tail) != _e) \
-				return EUCLEAN_RET;			\
+				return -EUCLEAN;			\
 			tail++;						\
 		}							\
 	} while (0)
 
 	if (num > HOLT_MAX_SLOTS || num != v->nodes)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	V_EXPECT(root, 0);
 	while (head < tail) {
 		u32 e = holt_get_le32(f + HOLT_SLOT_OFF + 4 * head++);
@@ -391,7 +385,7 @@ static int v_slots(struct v_ctx *v)
 	if (base)
 		V_EXPECT(base, tail);
 #undef V_EXPECT
-	return tail == num ? 0 : EUCLEAN_RET;
+	return tail == num ? 0 : -EUCLEAN;
 }
 
 static int v_header(const u8 *f, u32 flags)
@@ -402,16 +396,16 @@ static int v_header(const u8 *f, u32 flags)
 	    rd16(f + HDR_VERSION) != HOLT_FRAME_VERSION ||
 	    rd16(f + HDR_HSIZE) != HOLT_HDR_SIZE ||
 	    hdr32(f, HDR_DATA_START) != HOLT_DATA_OFF)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (used < HOLT_DATA_OFF + 8 || used > HOLT_FRAME_SIZE || used & 7)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (!holt_get_le64(f + HDR_FRAME_ID))
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (hdr32(f, HDR_DEAD) > used - HOLT_DATA_OFF)
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	if (!(flags & HOLT_VALIDATE_SKIP_CSUM) &&
 	    hdr32(f, HDR_CSUM) != holt_frame_csum(f))
-		return EUCLEAN_RET;
+		return -EUCLEAN;
 	return 0;
 }
 
@@ -471,13 +465,7 @@ static int v_run(const u8 *f, u32 flags, holt_scan_fn fn, void *ctx)
 	    v->tomb_bytes != hdr32(f, HDR_TOMB_BYTES) ||
 	    v->nodes != hdr32(f, HDR_NODES) ||
 	    v->max_seq > holt_get_le64(f + HDR_MAX_SEQ)) {
-#ifdef HOLT_VDEBUG
-		fprintf(stderr, "leaves %u/%u tombs %u/%u tb %u/%u nodes %u/%u\n",
-			v->leaves, hdr32(f, HDR_LEAVES), v->tombs,
-			hdr32(f, HDR_TOMBS), v->tomb_bytes,
-			hdr32(f, HDR_TOMB_BYTES), v->nodes, hdr32(f, HDR_NODES));
-#endif
-		err = EUCLEAN_RET;
+		err = -EUCLEAN;
 		goto out;
 	}
 	if ((flags & HOLT_VALIDATE_SKIP_CSUM) && !rd16(f + HDR_NUM_SLOTS))
@@ -502,7 +490,7 @@ out:
  * (num_slots 0: an in-memory frame not sealed) skips the slot table check.
  *
  * Context: process context; allocates about 200 KiB of scratch.
- * Return: 0, EUCLEAN_RET, or -ENOMEM.
+ * Return: 0, -EUCLEAN, or -ENOMEM.
  */
 int holt_frame_validate(const void *frame, u32 flags)
 {
@@ -518,7 +506,7 @@ int holt_frame_validate(const void *frame, u32 flags)
  * @ctx: passed to @fn
  *
  * Context: process context; allocates.
- * Return: 0, @fn's non-zero return, EUCLEAN_RET or -ENOMEM.
+ * Return: 0, @fn's non-zero return, -EUCLEAN or -ENOMEM.
  */
 int holt_frame_scan(const void *frame, holt_scan_fn fn, void *ctx)
 {
