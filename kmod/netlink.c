@@ -1137,6 +1137,7 @@ out_unlock:
  * @store: the store the cursor is in
  * @tree: the last tree sent from @store, empty before the first
  * @started: @store is set
+ * @done: every store was visited
  */
 struct holt_nl_list {
 	char filter[HOLT_NAME_MAX_LEN];
@@ -1144,6 +1145,7 @@ struct holt_nl_list {
 	char store[HOLT_NAME_MAX_LEN];
 	char tree[HOLT_NAME_MAX_LEN];
 	bool started;
+	bool done;
 };
 
 static int holt_nl_list_start(struct netlink_callback *cb)
@@ -1288,6 +1290,8 @@ static int holt_nl_tree_list(struct sk_buff *skb, struct netlink_callback *cb)
 	struct holt_store *s;
 	int err;
 
+	if (l->done)
+		return 0;
 	if (l->filter[0])
 		return holt_nl_tree_list_one(skb, cb, l);
 
@@ -1314,8 +1318,10 @@ static int holt_nl_tree_list(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		holt_store_put(s);
 		s = holt_store_next(l->store);
-		l->tree[0] = '\0';
+		if (s)
+			l->tree[0] = '\0';
 	}
+	l->done = true;
 	return skb->len;
 }
 
