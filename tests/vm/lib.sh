@@ -172,3 +172,89 @@ t_detach_all()
 		holt detach "$t_s" >/dev/null 2>&1
 	done
 }
+
+# json_ok FILE: FILE holds exactly one valid JSON value (RFC 8259 syntax;
+# strings must not hold raw control bytes).
+json_ok()
+{
+	awk '
+	function err(m) { if (!bad) bad = m " at byte " p; p = n + 1; return 0 }
+	function ws() { while (p <= n && index(" \t\n\r", substr(s, p, 1))) p++ }
+	function str(   c) {
+		p++
+		while (p <= n) {
+			c = substr(s, p, 1)
+			if (c == "\"") { p++; return 1 }
+			if (c == "\\") {
+				c = substr(s, p + 1, 1)
+				if (c == "u") {
+					if (substr(s, p + 2, 4) !~ /^[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]$/)
+						return err("bad \\u escape")
+					p += 6
+				} else if (index("\"\\/bfnrt", c)) {
+					p += 2
+				} else return err("bad escape")
+			} else if (c < " ") {
+				return err("raw control byte in a string")
+			} else p++
+		}
+		return err("unterminated string")
+	}
+	function num(   t) {
+		t = substr(s, p)
+		if (!match(t, /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/))
+			return err("bad number")
+		p += RLENGTH
+		return 1
+	}
+	function val(d,   c) {
+		if (d > 64) return err("too deep")
+		ws()
+		c = substr(s, p, 1)
+		if (c == "{") {
+			p++; ws()
+			if (substr(s, p, 1) == "}") { p++; return 1 }
+			for (;;) {
+				ws()
+				if (substr(s, p, 1) != "\"") return err("expected a member name")
+				if (!str()) return 0
+				ws()
+				if (substr(s, p, 1) != ":") return err("expected :")
+				p++
+				if (!val(d + 1)) return 0
+				ws()
+				c = substr(s, p, 1); p++
+				if (c == "}") return 1
+				if (c != ",") return err("expected , or }")
+			}
+		}
+		if (c == "[") {
+			p++; ws()
+			if (substr(s, p, 1) == "]") { p++; return 1 }
+			for (;;) {
+				if (!val(d + 1)) return 0
+				ws()
+				c = substr(s, p, 1); p++
+				if (c == "]") return 1
+				if (c != ",") return err("expected , or ]")
+			}
+		}
+		if (c == "\"") return str()
+		if (substr(s, p, 4) == "true" || substr(s, p, 4) == "null") { p += 4; return 1 }
+		if (substr(s, p, 5) == "false") { p += 5; return 1 }
+		return num()
+	}
+	{ s = s $0 "\n" }
+	END {
+		n = length(s); p = 1
+		if (val(0)) { ws(); if (p <= n) err("trailing bytes") }
+		if (bad) { print "json: " bad > "/dev/stderr"; exit 1 }
+	}' "$1"
+}
+
+# json_has FILE TEXT: the JSON in FILE holds TEXT (blanks around ':' and
+# after ',' removed first).
+json_has()
+{
+	tr -d '\n' <"$1" | sed 's/" *: */":/g; s/, */,/g' | grep -qF -- "$2"
+}
