@@ -29,6 +29,8 @@
  * Errors: ENOENT (key, store or tree not found), EEXIST (present), ECANCELED
  * (version guard failed), ENOTEMPTY (assert-empty guard failed), E2BIG (key
  * or value too long, too many operations), EINVAL (malformed request),
+ * ERANGE (an integer attribute out of its range: HOLT_A_MODE above 0777,
+ * an unknown HOLT_A_DURABILITY or HOLT_OP_A_TYPE),
  * EACCES (the store's mode denies it), EPERM (not CAP_SYS_ADMIN), EBUSY
  * (store or tree in use), ENOSPC (too many stores or trees), EOPNOTSUPP (not
  * available yet: block devices), ENOMEM, EUCLEAN (damaged metadata).
