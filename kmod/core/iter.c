@@ -17,6 +17,12 @@
 
 enum { SEEK_GE, SEEK_GT, SEEK_AFTER };
 
+/* memcmp that accepts NULL for zero bytes (an empty prefix or bound) */
+static inline int bcmp_n(const void *a, const void *b, u32 n)
+{
+	return n ? memcmp(a, b, n) : 0;
+}
+
 struct it_ent {
 	const u8 *f;
 	u16 node;
@@ -155,7 +161,7 @@ static const u8 *it_next(struct holt_iter *it, int *err)
 static bool it_leaf_ok(const u8 *l, const u8 *bound, u32 blen, int mode)
 {
 	u32 lk = leaf_klen(l), m = lk < blen ? lk : blen;
-	int c = memcmp(leaf_key(l), bound, m);
+	int c = bcmp_n(leaf_key(l), bound, m);
 
 	switch (mode) {
 	case SEEK_GE:
@@ -197,7 +203,7 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 		if (n[1] == HOLT_N_PREFIX) {
 			u32 len = rd16(n + PFX_LEN);
 			u32 m = len < blen - d ? len : blen - d;
-			int cmp = memcmp(n + PFX_BYTES, bound + d, m);
+			int cmp = bcmp_n(n + PFX_BYTES, bound + d, m);
 
 			if (cmp < 0) {
 				it->sp--;
@@ -267,7 +273,7 @@ static void it_free(struct holt_iter *it)
 
 static bool has_prefix(const u8 *l, const u8 *p, u32 plen)
 {
-	return leaf_klen(l) >= plen && !memcmp(leaf_key(l), p, plen);
+	return leaf_klen(l) >= plen && !bcmp_n(leaf_key(l), p, plen);
 }
 
 /**
@@ -302,7 +308,7 @@ int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 
 static int key_cmp(const u8 *a, u32 al, const u8 *b, u32 bl)
 {
-	int c = memcmp(a, b, al < bl ? al : bl);
+	int c = bcmp_n(a, b, al < bl ? al : bl);
 
 	if (c)
 		return c;

@@ -332,6 +332,25 @@ static void check_frames(void)
 	free(buf);
 }
 
+/* After an injected allocation failure the tree must be unchanged. */
+static unsigned long nr_injected;
+
+static int injected(int err)
+{
+	size_t i;
+	uint64_t c = 0;
+
+	holt_port_fail_countdown = 0;
+	if (err != -ENOMEM)
+		return 0;
+	nr_injected++;
+	for (i = 0; i < nora; i++)
+		check_get(ora[i].k, ora[i].kl);
+	CHECK_EQ(holt_tree_prefix_count(t, NULL, 0, 0, &c), 0);
+	CHECK_EQ(c, nora);
+	return 1;
+}
+
 static void run(uint32_t budget, unsigned long ops)
 {
 	struct holt_tree_config cfg = { .seq = &seq, .data_budget = budget };
@@ -347,6 +366,8 @@ static void run(uint32_t budget, unsigned long ops)
 		size_t i = ofind(k, kl, &f);
 
 		harness_step = op;
+		if (r < 84 && chance(1, 8))
+			holt_port_fail_countdown = 1 + rnd(6);
 		if (r < 45) {
 			uint32_t flags = 0;
 			uint64_t expect = 0;
@@ -361,6 +382,8 @@ static void run(uint32_t budget, unsigned long ops)
 			}
 			err = holt_tree_put(t, k, kl, v, vl, flags, expect,
 					    &ver);
+			if (injected(err))
+				continue;
 			if ((flags & HOLT_PUT_IF_ABSENT) && f) {
 				CHECK_EQ(err, -EEXIST);
 			} else if ((flags & HOLT_PUT_IF_VERSION) &&
@@ -378,6 +401,8 @@ static void run(uint32_t budget, unsigned long ops)
 			err = holt_tree_delete(t, k, kl,
 					       iv ? HOLT_DEL_IF_VERSION : 0,
 					       expect);
+			if (injected(err))
+				continue;
 			if (!f)
 				CHECK_EQ(err, -ENOENT);
 			else if (iv && expect != ora[i].ver)
@@ -395,6 +420,8 @@ static void run(uint32_t budget, unsigned long ops)
 			j = ofind(k2, kl2, &f2);
 			(void)j;
 			err = holt_tree_rename(t, k, kl, k2, kl2, force, &ver);
+			if (injected(err))
+				continue;
 			if (!f) {
 				CHECK_EQ(err, -ENOENT);
 			} else if (f2 && !force) {
@@ -438,6 +465,8 @@ static void run(uint32_t budget, unsigned long ops)
 				}
 			}
 			err = holt_tree_batch(t, ops2, nb, &failed);
+			if (injected(err))
+				continue;
 			if (fail_at >= 0) {
 				CHECK_EQ(err, -ECANCELED);
 				CHECK_EQ(failed, fail_at);
@@ -450,6 +479,7 @@ static void run(uint32_t budget, unsigned long ops)
 					     ops2[x].vlen, s0 + x + 1);
 			}
 		} else if (r < 92) {
+			holt_port_fail_countdown = 0;
 			check_scan();
 		} else if (r < 97) {
 			check_lpm();
@@ -471,11 +501,12 @@ static void run(uint32_t budget, unsigned long ops)
 
 		holt_tree_get_stats(t, &st);
 		printf("budget %u: %lu ops, %zu keys, %llu frames, spills %llu "
-		       "compactions %llu merges %llu depth %u\n", budget, ops,
+		       "compactions %llu merges %llu depth %u, %lu injected "
+		       "allocation failures rolled back\n", budget, ops,
 		       nora, (unsigned long long)st.frames,
 		       (unsigned long long)st.spills,
 		       (unsigned long long)st.compactions,
-		       (unsigned long long)st.merges, st.depth);
+		       (unsigned long long)st.merges, st.depth, nr_injected);
 	}
 	holt_tree_destroy(t);
 	while (nora)
@@ -485,7 +516,7 @@ static void run(uint32_t budget, unsigned long ops)
 
 int main(void)
 {
-	unsigned long ops = harness_env_u64("TEST_CORE_BASIC_OPS", 20000);
+	unsigned long ops = harness_env_u64("TEST_CORE_BASIC_OPS", 10000);
 
 	harness_init("test_core_basic", "TEST_CORE_BASIC_SEED");
 	run(4096, ops);
