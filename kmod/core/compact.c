@@ -652,7 +652,8 @@ static u32 child_size(const u8 *f, const u32 *sz, u16 c)
 	case HOLT_N_LEAF:
 		return leaf_dead(n) ? 0 : leaf_size(n);
 	case HOLT_N_BLOB:
-		return HOLT_BLOB_SIZE;
+		/* moving a link frees nothing: it is rebuilt on either side */
+		return 0;
 	default:
 		return sz[c];
 	}
