@@ -46,7 +46,6 @@ VMDIR=$BUILD/vm
 HOLT_KO=${HOLT_KO:-$SRC/kmod/holt.ko}
 HOLT_CLI=${HOLT_CLI:-$BUILD/userspace/holt-static}
 HOLT_NLBENCH=${HOLT_NLBENCH:-$BUILD/userspace/holt-nlbench}
-RUNAS=$VMDIR/runas
 
 # The kernel log lines that fail a run.
 DIRTY_RE='Oops|BUG:|kernel BUG|WARNING:|KASAN|UBSAN|unreferenced object|Kernel panic|general protection fault|soft lockup|hard LOCKUP|blocked for more than|rcu.*detected stall|list_(add|del) corruption|refcount_t:|Call Trace'
@@ -158,12 +157,17 @@ mod_closure()
 
 mkdir -p "$VMDIR"
 
-# The uid-switching helper of the tests (static, no setuid bit needed).
-if [ -f "$SRC/tests/vm/runas.c" ] &&
-   { [ ! -x "$RUNAS" ] || [ "$SRC/tests/vm/runas.c" -nt "$RUNAS" ]; }; then
-	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$RUNAS.tmp.$$" \
-		"$SRC/tests/vm/runas.c" && mv "$RUNAS.tmp.$$" "$RUNAS"
-fi
+# The tests' helper programs (tests/vm/*.c: runas, nlfuzz), static.
+for c in "$SRC"/tests/vm/*.c; do
+	[ -f "$c" ] || continue
+	b=$VMDIR/$(basename "$c" .c)
+	if [ ! -x "$b" ] || [ "$c" -nt "$b" ] ||
+	   [ "$SRC/uapi/linux/holt.h" -nt "$b" ]; then
+		${CC:-cc} -static -O2 -Wall -Wextra -Werror -I"$SRC" \
+			-o "$b.tmp.$$" "$c" && mv "$b.tmp.$$" "$b" ||
+			echo "vm.sh: note: cannot build $c" >&2
+	fi
+done
 
 RUN=$(mktemp -d "$VMDIR/run.XXXXXX")
 QPID=
@@ -214,7 +218,10 @@ else
 	NOTES+=("holt CLI missing ($HOLT_CLI): run 'make userspace'")
 fi
 [ -f "$HOLT_NLBENCH" ] && install -m 0755 "$HOLT_NLBENCH" "$ROOT/bin/holt-nlbench"
-[ -x "$RUNAS" ] && install -m 0755 "$RUNAS" "$ROOT/bin/runas"
+for c in "$SRC"/tests/vm/*.c; do
+	b=$VMDIR/$(basename "$c" .c)
+	[ -x "$b" ] && install -m 0755 "$b" "$ROOT/bin/"
+done
 mkdir -p "$ROOT/holt-tests"
 for f in "$SRC"/tests/vm/*.sh; do
 	[ -f "$f" ] && cp "$f" "$ROOT/holt-tests/"

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# persist.sh - host-side persistence tests of holt.ko across reboots of the
+# VM (scripts/vm.sh), on a raw disk image attached as /dev/vda:
+#
+#  1. format, attach, load 100,000 keys, detach; boot again, attach: every
+#     key and value present (dump | sort | cmp), and a new version is above
+#     every version handed out before;
+#  2. write 2,000 keys in sync mode and power off without detach; boot again:
+#     the log replays them (and the 100,000 are still there);
+#  3. async mode: writes, then 'holt sync', then power off: all there;
+#  4. refusals that leave the device untouched (image checksum before and
+#     after): a zeroed image (not a holt store), a store whose superblocks
+#     say format version 2, both superblocks damaged; and one superblock
+#     damaged: attach falls back to the other.
+#
+# Usage: tests/vm/persist.sh   (needs make module userspace; ~6 min of TCG)
+set -euo pipefail
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VM="$SRC/scripts/vm.sh"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/holt-persist.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+IMG=$WORK/disk.img
+fails=0
+pass() { echo "ok   - $*"; }
+fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
+
+# The keys: path-shaped, deterministic, generated in the guest by awk.
+cat >"$WORK/gen.sh" <<'G'
+# gen.sh N PREFIX: N lines KEY<TAB>VALUE
+awk -v n="$1" -v p="$2" 'BEGIN { for (i = 0; i < n; i++)
+	printf "%s/d%03d/f%06d\t%s-value-%d\n", p, i % 997, i, p, i * 7 }'
+G
+
+vm() { "$VM" run --timeout 900 --disk "$IMG" --add "$WORK/gen.sh" "$@"; }
+
+# 1. load, detach, reboot, compare
+truncate -s 256M "$IMG"
+out=$(vm -- 'set -e
+holt format /dev/vda
+holt attach /dev/vda --name p
+sh gen.sh 100000 big > keys
+holt -s p load keys
+holt -s p count
+holt -s p put probe x >/dev/null
+holt -s p get probe --version | cut -f2
+holt detach p' 2>&1) || { echo "$out"; fail "boot 1: format, load, detach"; }
+echo "$out" | tail -3
+count=$(echo "$out" | tail -2 | head -1)
+v1=$(echo "$out" | tail -1)
+[ "$count" = 100001 ] && pass "boot 1: 100,000 keys loaded" ||
+	fail "boot 1: count $count"
+
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p
+sh gen.sh 100000 big > exp
+echo "probe	x" >> exp
+sort exp > exp.s
+holt -s p dump | sort > got.s
+cmp exp.s got.s && echo SAME
+holt -s p put probe2 y >/dev/null
+holt -s p get probe2 --version | cut -f2' 2>&1) || { echo "$out"; fail "boot 2"; }
+echo "$out" | grep -q '^SAME$' && pass "boot 2: every key and value present after reboot" ||
+	{ echo "$out" | tail -5; fail "boot 2: dump differs"; }
+v2=$(echo "$out" | tail -1)
+[ -n "$v1" ] && [ -n "$v2" ] && [ "$v2" -gt "$v1" ] 2>/dev/null &&
+	pass "boot 2: new version $v2 above the old $v1" ||
+	fail "boot 2: version $v2 not above $v1"
+
+# 2. sync writes, power off without detach: replay
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p
+sh gen.sh 2000 crash > keys
+holt -s p load keys
+holt -s p del big/d000/f000000
+holt -s p mv big/d001/f000001 moved/one
+echo WROTE' 2>&1) || { echo "$out"; fail "boot 3"; }
+echo "$out" | grep -q WROTE || fail "boot 3: writes"
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p
+dmesg | grep "replayed" | tail -1
+sh gen.sh 2000 crash > exp
+sh gen.sh 100000 big | grep -v "^big/d000/f000000	" |
+	sed "s#^big/d001/f000001	#moved/one	#" >> exp
+printf "probe\tx\nprobe2\ty\n" >> exp
+sort exp > exp.s
+holt -s p dump | sort > got.s
+cmp exp.s got.s && echo SAME
+holt detach p' 2>&1) || { echo "$out"; fail "boot 4"; }
+echo "$out" | grep -q '^SAME$' && pass "boot 4: sync writes replayed from the log after power off" ||
+	{ echo "$out" | tail -5; fail "boot 4: state after replay differs"; }
+echo "$out" | grep replayed | sed 's/^/     /'
+
+# 3. async: writes, holt sync, power off
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p --durability async
+sh gen.sh 500 async > keys
+holt -s p load keys
+holt -s p sync
+echo WROTE' 2>&1) || { echo "$out"; fail "boot 5"; }
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p
+holt -s p count async/
+holt -s p get async/d499/f000499' 2>&1) || { echo "$out"; fail "boot 6"; }
+[ "$(echo "$out" | tail -2 | tr '\n' ' ')" = "500 async-value-3493 " ] &&
+	pass "boot 6: async writes made durable by holt sync survive power off" ||
+	{ echo "$out" | tail -3; fail "boot 6: async keys"; }
+
+# 4. refusals leave the device untouched
+refuse() {	# refuse NAME EXPECTED-MESSAGE
+	local before after out
+	before=$(cksum <"$IMG")
+	out=$(vm -- 'holt attach /dev/vda --name p; echo "rc=$?"; holt stores' 2>&1) || true
+	after=$(cksum <"$IMG")
+	if echo "$out" | grep -q "rc=3" && echo "$out" | grep -q "$2" &&
+	   [ "$before" = "$after" ]; then
+		pass "$1: refused ('$2'), device untouched"
+	else
+		echo "$out" | tail -4
+		fail "$1: not refused as expected (or device changed)"
+	fi
+}
+sbpatch() {	# sbpatch SLOT OFFSET BYTES...: patch a superblock, fix its crc
+	python3 - "$IMG" "$@" <<'P'
+import sys, struct
+img, slot, off = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 0)
+val = bytes(int(b, 0) for b in sys.argv[4:])
+def crc32c(data):
+	crc = 0xffffffff
+	for b in data:
+		crc ^= b
+		for _ in range(8):
+			crc = (crc >> 1) ^ (0x82f63b78 if crc & 1 else 0)
+	return crc ^ 0xffffffff
+with open(img, 'r+b') as f:
+	f.seek(slot * 4096)
+	sb = bytearray(f.read(4096))
+	sb[off:off + len(val)] = val
+	sb[12:16] = b'\0\0\0\0'
+	sb[12:16] = struct.pack('<I', crc32c(bytes(sb)))
+	f.seek(slot * 4096)
+	f.write(sb)
+P
+}
+cp "$IMG" "$WORK/good.img"
+sbpatch 0 0x8 2 0 0 0
+sbpatch 1 0x8 2 0 0 0
+refuse "another format version" "another on-disk format version"
+cp "$WORK/good.img" "$IMG"
+printf 'garbage!' | dd of="$IMG" bs=1 seek=200 conv=notrunc status=none
+printf 'garbage!' | dd of="$IMG" bs=1 seek=$((4096 + 300)) conv=notrunc status=none
+refuse "both superblocks damaged" "both superblocks are damaged"
+rm -f "$IMG"; truncate -s 64M "$IMG"
+refuse "zeroed device" "not a holt store"
+cp "$WORK/good.img" "$IMG"
+# damage the newer superblock only: attach falls back to the older one,
+# which is safe here (its frames and log are intact: nothing was reused)
+out=$(vm -- 'set -e
+for s in 0 1; do dd if=/dev/vda bs=4096 skip=$s count=1 2>/dev/null |
+	od -An -tu8 -j16 -N8; done' 2>&1) || true
+g0=$(echo "$out" | sed -n 1p | tr -d ' '); g1=$(echo "$out" | sed -n 2p | tr -d ' ')
+newer=$([ "${g0:-0}" -gt "${g1:-0}" ] && echo 0 || echo 1)
+printf 'X' | dd of="$IMG" bs=1 seek=$((newer * 4096 + 100)) conv=notrunc status=none
+out=$(vm -- 'holt attach /dev/vda --name p && holt -s p count; dmesg | grep -c "refused (checksum"' 2>&1) || true
+echo "$out" | grep -q '^102501$' &&
+	pass "one superblock damaged: attach used the other ($(echo "$out" | tail -1) warning)" ||
+	{ echo "$out" | tail -4; fail "fallback to the other superblock"; }
+
+echo "persist.sh: $fails failure(s)"
+[ "$fails" = 0 ]
