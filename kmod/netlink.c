@@ -36,6 +36,7 @@
 
 #include "netlink.h"
 #include "store.h"
+#include "persist.h"
 
 /* genl_ops.internal_flags: the command needs CAP_SYS_ADMIN. */
 #define HOLT_NL_ADMIN 0x1
@@ -230,6 +231,12 @@ static void holt_nl_engine_err(struct netlink_ext_ack *extack, int err)
 	case -EINVAL:
 		NL_SET_ERR_MSG(extack, "invalid arguments");
 		break;
+	case -EIO:
+		NL_SET_ERR_MSG(extack, "the store's device failed: the change is not durable and the store refuses further writes");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG(extack, "the store's device is full (log or frame slots); nothing changed");
+		break;
 	default:
 		NL_SET_ERR_MSG(extack, "the engine failed");
 		break;
@@ -288,13 +295,17 @@ err_unlock:
 	return err;
 }
 
-static void holt_nl_target_close(struct holt_nl_target *t)
+/* For a write: 0, or -EIO when what it logged could not be made durable. */
+static int holt_nl_target_close(struct holt_nl_target *t)
 {
+	int err = 0;
+
 	if (t->write)
-		holt_store_write_unlock(t->s);
+		err = holt_store_write_end(t->s);
 	else
 		holt_store_read_unlock(t->s);
 	holt_store_put(t->s);
+	return err;
 }
 
 /* A reply of @size attribute bytes; NULL after setting the ext-ack. */
@@ -434,7 +445,7 @@ static int holt_nl_put(struct sk_buff *skb, struct genl_info *info)
 				 nla_data(attrs[HOLT_A_VALUE]),
 				 nla_len(attrs[HOLT_A_VALUE]), tflags, expect,
 				 &version);
-	holt_nl_target_close(&t);
+	err = holt_nl_target_close(&t) ?: err;
 	if (err) {
 		holt_nl_engine_err(info->extack, err);
 		return err;
@@ -467,7 +478,7 @@ static int holt_nl_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	err = holt_store_del_key(t.s, t.st, nla_data(attrs[HOLT_A_KEY]),
 				 nla_len(attrs[HOLT_A_KEY]), tflags, expect);
-	holt_nl_target_close(&t);
+	err = holt_nl_target_close(&t) ?: err;
 	if (err)
 		holt_nl_engine_err(info->extack, err);
 	return err;
@@ -495,7 +506,7 @@ static int holt_nl_rename(struct sk_buff *skb, struct genl_info *info)
 				    nla_data(attrs[HOLT_A_DST_KEY]),
 				    nla_len(attrs[HOLT_A_DST_KEY]),
 				    flags & HOLT_F_FORCE, &version);
-	holt_nl_target_close(&t);
+	err = holt_nl_target_close(&t) ?: err;
 	switch (err) {
 	case 0:
 		return holt_nl_reply_version(info, HOLT_CMD_RENAME, version);
@@ -845,7 +856,7 @@ static int holt_nl_batch(struct sk_buff *skb, struct genl_info *info)
 	failed = nr;
 	err = nr ? holt_store_batch(t.s, t.st, ops, nr, &failed) : 0;
 	version = t.s->seq;
-	holt_nl_target_close(&t);
+	err = holt_nl_target_close(&t) ?: err;
 	if (err) {
 		holt_nl_batch_err(info->extack,
 				  failed < nr ? nests[failed] : NULL,
@@ -1460,20 +1471,22 @@ static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (attrs[HOLT_A_DEVICE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[HOLT_A_DEVICE],
-				    "block-device stores are not supported yet: use HOLT_A_MEMORY");
-		return -EOPNOTSUPP;
-	}
-	if (!attrs[HOLT_A_MEMORY]) {
+		args.device = nla_data(attrs[HOLT_A_DEVICE]);
+		/* without a name, the store is named after the device node */
+		if (!attrs[HOLT_A_STORE])
+			args.name = kbasename(args.device);
+	} else if (!attrs[HOLT_A_MEMORY]) {
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, HOLT_A_MEMORY);
 		NL_SET_ERR_MSG(info->extack,
 			       "HOLT_A_MEMORY or HOLT_A_DEVICE required");
 		return -EINVAL;
 	}
-	err = holt_nl_require(info, HOLT_A_STORE);
-	if (err)
-		return err;
-	args.name = nla_data(attrs[HOLT_A_STORE]);
+	if (!args.name) {
+		err = holt_nl_require(info, HOLT_A_STORE);
+		if (err)
+			return err;
+		args.name = nla_data(attrs[HOLT_A_STORE]);
+	}
 	if (!holt_store_name_valid(args.name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[HOLT_A_STORE],
 				    "store name: 1..63 printable characters, no '/'");
@@ -1514,7 +1527,10 @@ static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "out of memory for the store");
 		goto err_free;
 	default:
-		NL_SET_ERR_MSG(info->extack, "cannot attach the store");
+		if (args.msg)
+			info->extack->_msg = args.msg;	/* static storage */
+		else
+			NL_SET_ERR_MSG(info->extack, "cannot attach the store");
 		goto err_free;
 	}
 	if (nla_put_string(msg, HOLT_A_STORE, s->name)) {
@@ -1650,14 +1666,20 @@ static int holt_nl_tree_drop(struct sk_buff *skb, struct genl_info *info)
 
 static int holt_nl_format(struct sk_buff *skb, struct genl_info *info)
 {
+	const char *msg = NULL;
+	u32 wal_mb = 0;
 	int err;
 
 	err = holt_nl_require(info, HOLT_A_DEVICE);
 	if (err)
 		return err;
-	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HOLT_A_DEVICE],
-			    "block-device stores are not supported yet");
-	return -EOPNOTSUPP;
+	if (info->attrs[HOLT_A_WAL_MB])
+		wal_mb = nla_get_u32(info->attrs[HOLT_A_WAL_MB]);
+	err = holt_persist_format(nla_data(info->attrs[HOLT_A_DEVICE]), wal_mb,
+				  &msg);
+	if (err && msg)
+		info->extack->_msg = msg;	/* static storage */
+	return err;
 }
 
 static int holt_nl_checkpoint(struct sk_buff *skb, struct genl_info *info)

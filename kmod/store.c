@@ -17,6 +17,7 @@
 #include <linux/printk.h>
 
 #include "store.h"
+#include "persist.h"
 
 struct holt_store_limits holt_store_limits = {
 	.max_stores = 16,
@@ -94,6 +95,40 @@ static struct holt_store_tree *holt_store_tree_alloc(struct holt_store *s,
 
 /* Insert @st into @s->trees keeping name order; write lock held. */
 static void holt_store_tree_link(struct holt_store *s,
+				 struct holt_store_tree *st);
+
+/**
+ * holt_store_tree_adopt() - add a tree built elsewhere (attach, replay)
+ * @s: a store not yet visible, or whose write lock the caller holds
+ * @name: the tree's name
+ * @id: its persistent id; &holt_store.next_tree_id is raised above it
+ * @tree: the engine's tree, owned by the store on success
+ *
+ * Context: process context.
+ * Return: 0, -EEXIST (name taken), -ENOMEM.
+ */
+int holt_store_tree_adopt(struct holt_store *s, const char *name, u64 id,
+			  struct holt_tree *tree)
+{
+	struct holt_store_tree *st;
+
+	list_for_each_entry(st, &s->trees, node)
+		if (!strcmp(st->name, name) || st->id == id)
+			return -EEXIST;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	strscpy(st->name, name, sizeof(st->name));
+	st->tree = tree;
+	st->id = id;
+	if (s->next_tree_id < id)
+		s->next_tree_id = id;
+	holt_store_tree_link(s, st);
+	return 0;
+}
+
+/* Insert @st into @s->trees keeping name order; write lock held. */
+static void holt_store_tree_link(struct holt_store *s,
 				 struct holt_store_tree *st)
 {
 	struct holt_store_tree *pos;
@@ -104,6 +139,38 @@ static void holt_store_tree_link(struct holt_store *s,
 	}
 	list_add_tail(&st->node, &pos->node);
 	s->nr_trees++;
+}
+
+/* Before a mutation, under the write lock: may it be logged? */
+static int holt_store_log_prepare(struct holt_store *s,
+				  const struct holt_store_change *c)
+{
+	return s->backend->prepare ? s->backend->prepare(s, c) : 0;
+}
+
+/* After a mutation applied, under the write lock: log it. */
+static int holt_store_log_commit(struct holt_store *s,
+				 const struct holt_store_change *c)
+{
+	return s->backend->commit ? s->backend->commit(s, c) : 0;
+}
+
+/**
+ * holt_store_write_end() - release the write lock, then wait until what
+ * was logged under it is durable (sync stores)
+ * @s: the store, write-locked by the caller
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EIO when the log could not be written.
+ */
+int holt_store_write_end(struct holt_store *s)
+{
+	u64 ticket = s->backend->ticket ? s->backend->ticket(s) : 0;
+
+	holt_store_write_unlock(s);
+	if (!ticket || !s->backend->wait)
+		return 0;
+	return s->backend->wait(s, ticket);
 }
 
 static void holt_store_free(struct holt_store *s)
@@ -207,14 +274,16 @@ struct holt_store *holt_store_next(const char *after)
  * @out: if not NULL, receives the store with a reference the caller drops
  *	with holt_store_put()
  *
- * A memory store starts with the empty tree "default".  Block devices are
- * not supported yet.
+ * A memory store starts with the empty tree "default"; a device store
+ * is recovered from its device (persist.c), which sets @args->msg when it
+ * refuses the device.
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL (bad name or mode), -EOPNOTSUPP (a device), -EEXIST
- * (name taken), -ENOSPC (holt_store_limits.max_stores reached), -ENOMEM.
+ * Return: 0, -EINVAL (bad name or mode), -EEXIST (name taken), -ENOSPC
+ * (holt_store_limits.max_stores reached), -ENOMEM, or the device's errno
+ * (see holt_persist_attach()).
  */
-int holt_store_attach(const struct holt_store_attach_args *args,
+int holt_store_attach(struct holt_store_attach_args *args,
 		      struct holt_store **out)
 {
 	struct holt_store_tree *st;
@@ -225,9 +294,6 @@ int holt_store_attach(const struct holt_store_attach_args *args,
 		return -EINVAL;
 	if (args->mode & ~0777 || args->durability >= __HOLT_DURABILITY_MAX)
 		return -EINVAL;
-	if (args->device)
-		return -EOPNOTSUPP;
-
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
@@ -242,11 +308,18 @@ int holt_store_attach(const struct holt_store_attach_args *args,
 	INIT_LIST_HEAD(&s->trees);
 	s->backend = &holt_store_memory_backend;
 
-	err = -ENOMEM;
-	st = holt_store_tree_alloc(s, HOLT_STORE_DEFAULT_TREE);
-	if (!st)
-		goto err_free_store;
-	holt_store_tree_link(s, st);
+	if (args->device) {
+		strscpy(s->device, args->device, sizeof(s->device));
+		err = holt_persist_attach(s, args, &args->msg);
+		if (err)
+			goto err_free_store;
+	} else {
+		err = -ENOMEM;
+		st = holt_store_tree_alloc(s, HOLT_STORE_DEFAULT_TREE);
+		if (!st)
+			goto err_free_store;
+		holt_store_tree_link(s, st);
+	}
 
 	mutex_lock(&holt_store_list_lock);
 	err = -ENOSPC;
@@ -269,7 +342,7 @@ int holt_store_attach(const struct holt_store_attach_args *args,
 	holt_nr_stores++;
 	mutex_unlock(&holt_store_list_lock);
 
-	pr_debug("attached memory store %s\n", s->name);
+	pr_debug("attached %s store %s\n", s->backend->name, s->name);
 	if (out)
 		*out = s;
 	return 0;
@@ -290,7 +363,9 @@ static void holt_store_destroy(struct holt_store *s)
 	synchronize_rcu();
 	holt_store_put(s);
 	wait_for_completion(&s->released);
-	if (s->backend->checkpoint)
+	if (s->backend->detach)
+		s->backend->detach(s);
+	else if (s->backend->checkpoint)
 		s->backend->checkpoint(s);
 	pr_debug("detached store %s\n", s->name);
 	holt_store_free(s);
@@ -455,6 +530,11 @@ struct holt_store_tree *holt_store_tree_next(struct holt_store *s,
  */
 int holt_store_tree_create(struct holt_store *s, const char *name)
 {
+	struct holt_store_change change = {
+		.kind = HOLT_CHANGE_TREE_CREATE,
+		.a = (const u8 *)name,
+		.alen = strlen(name),
+	};
 	struct holt_store_tree *st;
 	int err;
 
@@ -471,11 +551,17 @@ int holt_store_tree_create(struct holt_store *s, const char *name)
 	st = holt_store_tree_alloc(s, name);
 	if (!st)
 		goto out_unlock;
+	change.tree = (u32)st->id;
+	err = holt_store_log_prepare(s, &change);
+	if (err) {
+		s->next_tree_id--;
+		holt_store_tree_free(st);
+		goto out_unlock;
+	}
 	holt_store_tree_link(s, st);
-	err = 0;
+	err = holt_store_log_commit(s, &change);
 out_unlock:
-	holt_store_write_unlock(s);
-	return err;
+	return holt_store_write_end(s) ?: err;
 }
 
 /**
@@ -488,22 +574,33 @@ out_unlock:
  */
 int holt_store_tree_drop(struct holt_store *s, const char *name)
 {
+	struct holt_store_change change = { .kind = HOLT_CHANGE_TREE_DROP };
 	struct holt_store_tree *st;
+	int err = 0;
 
 	if (!strcmp(name, HOLT_STORE_DEFAULT_TREE))
 		return -EINVAL;
 	holt_store_write_lock(s);
 	st = holt_store_tree_find(s, name);
 	if (st) {
-		list_del(&st->node);
-		s->nr_trees--;
+		change.tree = (u32)st->id;
+		err = holt_store_log_prepare(s, &change);
+		if (err) {
+			st = NULL;
+		} else {
+			list_del(&st->node);
+			s->nr_trees--;
+			err = holt_store_log_commit(s, &change);
+		}
+	} else {
+		err = -ENOENT;
 	}
-	holt_store_write_unlock(s);
+	err = holt_store_write_end(s) ?: err;
 	if (!st)
-		return -ENOENT;
+		return err;
 	/* Unlinked under the write lock: nobody else can reach it now. */
 	holt_store_tree_free(st);
-	return 0;
+	return err;
 }
 
 /**
@@ -545,12 +642,25 @@ int holt_store_put_key(struct holt_store *s, struct holt_store_tree *st,
 {
 	int err;
 
+	struct holt_store_change c = {
+		.kind = HOLT_CHANGE_PUT, .tree = (u32)st->id,
+		.a = key, .alen = klen, .b = val, .blen = vlen,
+	};
+	u64 v = 0;
+
 	lockdep_assert_held_write(&s->lock);
+	err = holt_store_log_prepare(s, &c);
+	if (err)
+		return err;
 	err = holt_tree_put(st->tree, key, klen, val, vlen, flags, expect,
-			    version);
-	if (!err)
-		atomic64_inc(&st->puts);
-	return err;
+			    &v);
+	if (version)
+		*version = v;
+	if (err)
+		return err;
+	atomic64_inc(&st->puts);
+	c.version = v;
+	return holt_store_log_commit(s, &c);
 }
 
 /**
@@ -570,11 +680,21 @@ int holt_store_del_key(struct holt_store *s, struct holt_store_tree *st,
 {
 	int err;
 
+	struct holt_store_change c = {
+		.kind = HOLT_CHANGE_DEL, .tree = (u32)st->id,
+		.a = key, .alen = klen,
+	};
+
 	lockdep_assert_held_write(&s->lock);
+	err = holt_store_log_prepare(s, &c);
+	if (err)
+		return err;
 	err = holt_tree_delete(st->tree, key, klen, flags, expect);
-	if (!err)
-		atomic64_inc(&st->dels);
-	return err;
+	if (err)
+		return err;
+	atomic64_inc(&st->dels);
+	c.version = s->seq;	/* a delete draws exactly one version */
+	return holt_store_log_commit(s, &c);
 }
 
 /**
@@ -597,11 +717,24 @@ int holt_store_rename_key(struct holt_store *s, struct holt_store_tree *st,
 {
 	int err;
 
+	struct holt_store_change c = {
+		.kind = HOLT_CHANGE_RENAME, .tree = (u32)st->id,
+		.a = src, .alen = slen, .b = dst, .blen = dlen,
+	};
+	u64 v = 0;
+
 	lockdep_assert_held_write(&s->lock);
-	err = holt_tree_rename(st->tree, src, slen, dst, dlen, force, version);
-	if (!err)
-		atomic64_inc(&st->puts);
-	return err;
+	err = holt_store_log_prepare(s, &c);
+	if (err)
+		return err;
+	err = holt_tree_rename(st->tree, src, slen, dst, dlen, force, &v);
+	if (version)
+		*version = v;
+	if (err)
+		return err;
+	atomic64_inc(&st->puts);
+	c.version = v;
+	return holt_store_log_commit(s, &c);
 }
 
 /**
@@ -675,11 +808,25 @@ int holt_store_batch(struct holt_store *s, struct holt_store_tree *st,
 {
 	int err;
 
+	struct holt_store_change c = {
+		.kind = HOLT_CHANGE_BATCH, .tree = (u32)st->id,
+		.ops = ops, .nr = nr,
+	};
+	u64 seq0 = s->seq;
+
 	lockdep_assert_held_write(&s->lock);
+	err = holt_store_log_prepare(s, &c);
+	if (err) {
+		if (failed)
+			*failed = 0;
+		return err;
+	}
 	err = holt_tree_batch(st->tree, ops, nr, failed);
-	if (!err)
-		atomic64_inc(&st->puts);
-	return err;
+	if (err)
+		return err;
+	atomic64_inc(&st->puts);
+	c.version = seq0 + 1;
+	return holt_store_log_commit(s, &c);
 }
 
 /**
@@ -710,19 +857,15 @@ int holt_store_compact(struct holt_store *s, struct holt_store_tree *st)
  * holt_store_checkpoint() - make everything applied so far durable
  * @s: the store
  *
- * Context: process context, may sleep; takes @s->lock for writing.
+ * Context: process context, may sleep; the backend takes @s->lock for
+ * writing while it takes its cut.
  * Return: 0 or the backend's negative errno; always 0 for memory.
  */
 int holt_store_checkpoint(struct holt_store *s)
 {
-	int err = 0;
-
 	if (!s->backend->checkpoint)
 		return 0;
-	holt_store_write_lock(s);
-	err = s->backend->checkpoint(s);
-	holt_store_write_unlock(s);
-	return err;
+	return s->backend->checkpoint(s);
 }
 
 /**

@@ -47,11 +47,50 @@
 
 struct holt_store;
 
+/* Kinds of &struct holt_store_change (the log record types of core/wal.h). */
+enum holt_store_change_kind {
+	HOLT_CHANGE_PUT = 2,
+	HOLT_CHANGE_DEL = 3,
+	HOLT_CHANGE_RENAME = 4,
+	HOLT_CHANGE_BATCH = 5,
+	HOLT_CHANGE_TREE_CREATE = 6,
+	HOLT_CHANGE_TREE_DROP = 7,
+};
+
+/**
+ * struct holt_store_change - one mutation, as a backend logs it
+ * @kind: enum holt_store_change_kind
+ * @tree: the tree's &holt_store_tree.id
+ * @a: key, rename source or tree name, @alen bytes
+ * @b: value or rename destination, @blen bytes
+ * @version: the version drawn (a batch: the first version it drew)
+ * @ops: a batch's operations, @nr of them
+ */
+struct holt_store_change {
+	u8 kind;
+	u32 tree;
+	const u8 *a;
+	u32 alen;
+	const u8 *b;
+	u32 blen;
+	u64 version;
+	const struct holt_batch_op *ops;
+	u32 nr;
+};
+
 /**
  * struct holt_store_backend - what a store is kept on
- * @name: "memory", later "bdev"
- * @checkpoint: make everything applied so far durable; may sleep
+ * @name: "memory" or "bdev"
+ * @checkpoint: make everything applied so far durable; may sleep; called
+ *	without the store lock
  * @sync: make everything acknowledged so far durable; may sleep
+ * @prepare: before a mutation is applied, under the write lock: room for
+ *	its log record (@c's version fields are not set yet)
+ * @commit: after a mutation was applied, under the write lock: log it
+ * @ticket: under the write lock: what holt_store_write_end() waits for
+ * @wait: without the lock: wait until the ticket's records are durable
+ * @detach: the store is being detached: last checkpoint, stop background
+ *	work; called once, before the trees are freed
  * @release: free the backend's state; called once, after the last user
  *
  * Every callback may be NULL, meaning "nothing to do".
@@ -60,6 +99,11 @@ struct holt_store_backend {
 	const char *name;
 	int (*checkpoint)(struct holt_store *s);
 	int (*sync)(struct holt_store *s);
+	int (*prepare)(struct holt_store *s, const struct holt_store_change *c);
+	int (*commit)(struct holt_store *s, const struct holt_store_change *c);
+	u64 (*ticket)(struct holt_store *s);
+	int (*wait)(struct holt_store *s, u64 ticket);
+	int (*detach)(struct holt_store *s);
 	void (*release)(struct holt_store *s);
 };
 
@@ -138,6 +182,7 @@ struct holt_store {
  * @uid: owner
  * @gid: group
  * @mode: permission bits, 0..0777
+ * @msg: receives a static message saying why a device was refused
  */
 struct holt_store_attach_args {
 	const char *name;
@@ -146,6 +191,7 @@ struct holt_store_attach_args {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
+	const char *msg;
 };
 
 /**
@@ -166,7 +212,7 @@ int holt_store_init(void);
 void holt_store_uninit(void);
 
 bool holt_store_name_valid(const char *name);
-int holt_store_attach(const struct holt_store_attach_args *args,
+int holt_store_attach(struct holt_store_attach_args *args,
 		      struct holt_store **out);
 int holt_store_detach(const char *name);
 
@@ -184,6 +230,9 @@ struct holt_store_tree *holt_store_tree_find(struct holt_store *s,
 struct holt_store_tree *holt_store_tree_next(struct holt_store *s,
 					     const char *after);
 int holt_store_tree_create(struct holt_store *s, const char *name);
+int holt_store_tree_adopt(struct holt_store *s, const char *name, u64 id,
+			  struct holt_tree *tree);
+int holt_store_write_end(struct holt_store *s);
 int holt_store_tree_drop(struct holt_store *s, const char *name);
 
 int holt_store_get_key(struct holt_store_tree *st, const u8 *key, u32 klen,
