@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Persistence tests that need reboots of the VM (host-side scripts).
+#
+#   make vm-persist   tests/vm/persist.sh: format, load 100,000 keys,
+#                     detach, reboot, compare; replay after power off in
+#                     sync mode; async + holt sync; refusals of a zeroed
+#                     device, another format version and damaged
+#                     superblocks with the image unchanged; fallback to the
+#                     other superblock.  About 10 VM boots.
+
+.PHONY: vm-persist
+
+vm-persist: module userspace
+	$(SRC)/tests/vm/persist.sh
