@@ -343,8 +343,8 @@ static u8 cp_shrink(u8 type, u32 n)
 static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 {
 	const u8 *n = e->sf + holt_dec(e->src);
-	struct cp_res *r = cx->res + e->rbase;
 	u32 cnt = cx->rlen - e->rbase, i, off;
+	struct cp_res *r = cnt ? cx->res + e->rbase : NULL;
 	u8 b;
 
 	*out = 0;

@@ -1202,7 +1202,7 @@ static int batch_one(struct holt_tree *t, const struct holt_batch_op *op)
  *
  * Either every operation applies, or none does: a failing guard, a bad
  * argument or an allocation failure rolls back everything already applied
- * (versions drawn included).
+ * (the version counter included).
  *
  * Context: the caller holds the tree exclusively; may allocate.
  * Return: 0, or the errno of operation *@failed.

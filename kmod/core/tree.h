@@ -25,6 +25,20 @@
  *  -EINVAL      malformed arguments
  *  -ENOMEM      out of memory; the tree is unchanged
  *  -EUCLEAN     a frame failed validation; the tree is unchanged
+ *
+ * Details of the engine in kmod/core (Documentation/format.rst has the
+ * frame format):
+ *  - HOLT_PUT_IF_VERSION with @expect 0 succeeds only if the key is absent;
+ *    with any other @expect an absent key gives -ECANCELED.
+ *  - A delete draws a version too (stored in the tombstone); a rename draws
+ *    one for the destination (its new version) and one for deleting the
+ *    source.  A rename onto itself with @force gives it a new version.
+ *  - holt_tree_prefix_empty() returns 1 (empty), 0 (not empty) or -errno.
+ *  - &holt_tree_config.data_budget below 4096 is raised to 4096; one item
+ *    (leaf plus the nodes it needs) larger than the budget may exceed it
+ *    in its frame, within the 479,104 usable bytes of a data area.
+ *  - A failed batch or rename also puts back the versions it drew: *seq
+ *    is as before (the caller holds the tree, so nothing saw them).
  */
 #ifndef HOLT_CORE_TREE_H
 #define HOLT_CORE_TREE_H
