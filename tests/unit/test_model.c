@@ -640,20 +640,80 @@ static void verify_all(bool gets)
 	verify_stats();
 }
 
-/* Every frame copies out sealed and passes the validator. */
+/* What the frames hold, frame by frame, against the oracle. */
+struct frames_ctx {
+	u32 *seen;		/* per oracle entry */
+	u64 *ids;		/* child frame ids named by Blob items */
+	u32 nids, cap;
+};
+
+static int frames_cb(void *vctx, const struct holt_scan_item *it)
+{
+	struct frames_ctx *c = vctx;
+	const struct ent *e;
+
+	if (it->is_prefix) {
+		CHECK_EQ(it->vlen, 8);
+		if (c->nids == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 64;
+			c->ids = realloc(c->ids, c->cap * sizeof(u64));
+			CHECK(c->ids, "realloc");
+		}
+		memcpy(&c->ids[c->nids++], it->val, 8);
+		return 0;
+	}
+	e = ora_get(it->key, it->klen);
+	if (!e)
+		print_key("frame key", it->key, it->klen);
+	CHECK(e, "a frame holds a key the tree does not");
+	CHECK_MEM(it->val, it->vlen, e->val, e->vlen);
+	CHECK_EQ(it->version, e->ver);
+	c->seen[e - ora]++;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Every frame copies out sealed and passes the validator, and the frames
+ * walked one by one hold every key exactly once, with one Blob link (or
+ * several sharing it) to each frame but the root.
+ */
 static void verify_frames(void)
 {
 	static u8 *buf;
-	u32 i, nr = holt_tree_nr_frames(T);
+	struct frames_ctx c = { 0 };
+	u32 i, nr = holt_tree_nr_frames(T), distinct = 0;
+	size_t k;
 
 	if (!buf)
 		buf = aligned_alloc(4096, HOLT_FRAME_SIZE);
 	CHECK(nr >= 1, "no frames");
+	c.seen = calloc(ora_n + 1, sizeof(u32));
+	CHECK(c.seen, "calloc");
 	for (i = 0; i < nr; i++) {
 		CHECK_EQ(holt_tree_frame_copy(T, i, buf), 0);
 		CHECK_EQ(holt_frame_validate(buf, 0), 0);
+		CHECK_EQ(holt_frame_scan(buf, frames_cb, &c), 0);
 	}
 	CHECK(holt_tree_frame_copy(T, nr, buf) < 0, "copy past the end");
+	for (k = 0; k < ora_n; k++) {
+		if (c.seen[k] != 1)
+			print_key("key", ora[k].key, ora[k].klen);
+		CHECK_EQ(c.seen[k], 1);
+	}
+	if (c.nids)
+		qsort(c.ids, c.nids, sizeof(u64), cmp_u64);
+	for (i = 0; i < c.nids; i++)
+		distinct += !i || c.ids[i] != c.ids[i - 1];
+	CHECK_EQ(distinct, nr - 1);
+	free(c.seen);
+	free(c.ids);
 }
 
 static u8 kb[4][KEYBUF];
@@ -1634,6 +1694,63 @@ static void run_phase(const struct phase *ph, u64 ops)
 /* ---------------------------------------------------------------- */
 /* Allocation failures: the N-th allocation fails, nothing changes. */
 
+static int count_cb(void *ctx, const struct holt_scan_item *it)
+{
+	(*(u64 *)ctx)++;
+	return 0;
+}
+
+/*
+ * Compaction and the walks that allocate (scans, counts) under injected
+ * failures: -ENOMEM or the right answer, never a changed tree.
+ */
+static u32 alloc_fail_maintenance(void)
+{
+	struct holt_scan_args a = { .prefix = (const u8 *)"", .delimiter = -1 };
+	u32 hits = 0;
+	u64 n, cnt;
+	long i;
+	int r;
+
+	for (i = 1; i < 100000; i++) {
+		holt_port_fail_countdown = i;
+		r = holt_tree_compact(T);
+		holt_port_fail_countdown = 0;
+		if (r != -ENOMEM)
+			break;
+		hits++;
+		if (i % 4 == 1)
+			verify_all(false);
+	}
+	CHECK_EQ(r, 0);
+	verify_all(false);
+	for (i = 1; i < 100000; i++) {
+		n = 0;
+		a.delimiter = i % 2 ? '/' : -1;
+		holt_port_fail_countdown = i;
+		r = holt_tree_scan(T, &a, count_cb, &n);
+		holt_port_fail_countdown = 0;
+		if (r != -ENOMEM)
+			break;
+		hits++;
+	}
+	CHECK_EQ(r, 0);
+	oracle_scan(&a, &exp_a);
+	CHECK_EQ(n, exp_a.n);
+	for (i = 1; i < 100000; i++) {
+		holt_port_fail_countdown = i;
+		r = holt_tree_prefix_count(T, (const u8 *)"a", 1, 0, &cnt);
+		holt_port_fail_countdown = 0;
+		if (r != -ENOMEM)
+			break;
+		hits++;
+	}
+	CHECK_EQ(r, 0);
+	CHECK_EQ(cnt, ora_count_prefix((const u8 *)"a", 1));
+	CHECK_EQ(holt_port_live_allocs > 0, 1);
+	return hits;
+}
+
 static void run_alloc_failures(u32 data_budget, u32 trials)
 {
 	struct holt_tree_config cfg = { .seq = &seq, .data_budget = data_budget };
@@ -1706,6 +1823,8 @@ static void run_alloc_failures(u32 data_budget, u32 trials)
 			mop_free(&m);
 		if (t % 16 == 0)
 			verify_all(false);
+		if (t % 10 == 5)
+			hits += alloc_fail_maintenance();
 	}
 	verify_all(true);
 	verify_frames();
