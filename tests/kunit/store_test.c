@@ -750,8 +750,10 @@ static void holt_store_mode_rule(struct kunit *test)
 			c->ok);
 }
 
-/* Switch to uid and gid @id, without capabilities but CAP_DAC_OVERRIDE
- * if asked; holt_store_test_unbecome() switches back. */
+/*
+ * Switch to uid and gid @id, without capabilities but CAP_DAC_OVERRIDE if
+ * asked; holt_store_test_unbecome() switches back.
+ */
 static const struct cred *holt_store_test_become(struct kunit *test, u32 id,
 						 bool dac_override,
 						 struct cred **newp)
