@@ -5,6 +5,7 @@
 #   make test-unit                  build and run every tests/unit/test_*.c
 #   make test-unit UNIT=test_model  only these programs (names, space separated)
 #   make test-unit FULL=1           ten times the model test's operations
+#                                   and the corruption test's mutations
 #   MODEL_SEED=S MODEL_OPS=N make test-unit UNIT=test_model   reproduce a run
 #
 # Every tests/unit/test_*.c is one program, linked with the sanitized core
@@ -25,7 +26,8 @@ UNIT_TIMEOUT ?= 1200
 UNIT_ENV := ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:detect_leaks=1:check_initialization_order=1 \
 	UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 ifneq ($(FULL),)
-UNIT_ENV += MODEL_OPS=$(or $(MODEL_OPS),10000000)
+UNIT_ENV += MODEL_OPS=$(or $(MODEL_OPS),10000000) \
+	CORRUPT_MUTATIONS=$(or $(CORRUPT_MUTATIONS),200000)
 endif
 
 .PHONY: test-unit
