@@ -44,6 +44,7 @@ struct bench_opts {
 	size_t lists;		/* directory listings per repetition */
 	size_t ops;		/* gets, misses and updates per repetition */
 	bool settle;		/* let engines tidy up after write phases */
+	bool list_walk;		/* peers list by walking every key */
 	bool json;
 	const char *engines;	/* comma-separated list */
 	const char *dir;	/* where file-backed peers live (tmpfs) */

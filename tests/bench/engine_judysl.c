@@ -8,7 +8,8 @@
  * when the size does not grow), a delete frees it after one JudySLGet.
  * Scans walk JudySLFirst/JudySLNext in a buffer as long as the longest
  * key; a listing jumps past a rolled-up prefix with JudySLFirst on its
- * successor (the delimiter byte incremented).  JudySL cannot hold a key
+ * successor (the delimiter byte incremented); with --list-walk it steps
+ * over every key under it instead.  JudySL cannot hold a key
  * that contains a 0x00 byte: such key sets skip this engine.
  */
 #include "bench.h"
@@ -21,7 +22,9 @@
 struct bench_judysl {
 	Pvoid_t arr;
 	uint8_t *buf;		/* index buffer for First/Next */
+	uint8_t *cp;		/* common prefix, for --list-walk */
 	uint32_t buflen;
+	bool walk;
 };
 
 static void *bench_judysl_open(const struct bench_opts *o, char *err,
@@ -39,11 +42,15 @@ static void *bench_judysl_open(const struct bench_opts *o, char *err,
 		goto out_nomem;
 	j->buflen = o->max_key_len + 2;
 	j->buf = malloc(j->buflen);
-	if (!j->buf)
+	j->cp = malloc(j->buflen);
+	if (!j->buf || !j->cp)
 		goto out_free;
+	j->walk = o->list_walk;
 	return j;
 
 out_free:
+	free(j->buf);
+	free(j->cp);
 	free(j);
 out_nomem:
 	snprintf(err, errlen, "out of memory");
@@ -61,6 +68,7 @@ static void bench_judysl_close(void *e)
 		free((void *)*slot);
 	JudySLFreeArray(&j->arr, PJE0);
 	free(j->buf);
+	free(j->cp);
 	free(j);
 }
 
@@ -145,6 +153,16 @@ static long bench_judysl_walk(struct bench_judysl *j, const uint8_t *prefix,
 			continue;
 		}
 		*sum += d - j->buf + 1;
+		if (j->walk) {
+			slen = d - j->buf + 1;
+			memcpy(j->cp, j->buf, slen);
+			do {
+				slot = (PWord_t)JudySLNext(j->arr, j->buf,
+							   PJE0);
+			} while (slot && slot != PJERR &&
+				 !memcmp(j->buf, j->cp, slen));
+			continue;
+		}
 		slen = bench_prefix_successor(j->buf, j->buf, d - j->buf + 1);
 		if (!slen)
 			break;

@@ -9,7 +9,8 @@
  * default), since a commit per put would measure LMDB's commit, not its
  * B+tree.  Reads use one read transaction per group as well (reset and
  * renewed, with one renewed cursor).  A listing seeks past each rolled-up
- * prefix (MDB_SET_RANGE on the prefix with its delimiter incremented).
+ * prefix (MDB_SET_RANGE on the prefix with its delimiter incremented);
+ * with --list-walk it steps over every key under it instead.
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -28,6 +29,7 @@ struct bench_lmdb {
 	MDB_txn *rtxn;		/* reset between groups */
 	MDB_cursor *cur;
 	bool rtxn_live;
+	bool walk;		/* --list-walk */
 	uint8_t *succ;
 	char path[256];
 };
@@ -97,6 +99,7 @@ static void *bench_lmdb_open(const struct bench_opts *o, char *err,
 	rc = mdb_txn_commit(txn);
 	if (rc)
 		goto out_env;
+	l->walk = o->list_walk;
 	return l;
 
 out_env:
@@ -224,6 +227,16 @@ static long bench_lmdb_walk(struct bench_lmdb *l, const uint8_t *prefix,
 			continue;
 		}
 		*sum += d - k + 1;
+		if (l->walk) {
+			slen = d - k + 1;
+			memcpy(l->succ, k, slen);
+			do {
+				rc = mdb_cursor_get(l->cur, &key, &val,
+						    MDB_NEXT);
+			} while (!rc && key.mv_size >= slen &&
+				 !memcmp(key.mv_data, l->succ, slen));
+			continue;
+		}
 		slen = bench_prefix_successor(l->succ, k, d - k + 1);
 		if (!slen)
 			break;

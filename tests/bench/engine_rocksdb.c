@@ -10,7 +10,8 @@
  * there; the driver checks with gets afterwards).  Gets use
  * rocksdb_get_pinned (no copy of the value).  Scans and listings share one
  * iterator per group of --batch operations; a listing seeks past each
- * rolled-up prefix (Seek to the prefix with its delimiter incremented).
+ * rolled-up prefix (Seek to the prefix with its delimiter incremented);
+ * with --list-walk it steps over every key under it instead.
  *
  * After the insert and update phases (untimed, unless --no-settle) the
  * memtable is flushed and the whole key range compacted, so that reads
@@ -37,6 +38,7 @@ struct bench_rocksdb {
 	rocksdb_iterator_t *it;
 	rocksdb_pinnableslice_t *pin;	/* of the last get */
 	uint8_t *succ;
+	bool walk;		/* --list-walk */
 	char path[256];
 };
 
@@ -94,6 +96,7 @@ static void *bench_rocksdb_open(const struct bench_opts *o, char *err,
 		rmdir(r->path);
 		goto out_free;
 	}
+	r->walk = o->list_walk;
 	return r;
 
 out_free:
@@ -243,6 +246,18 @@ static long bench_rocksdb_walk(struct bench_rocksdb *r, const uint8_t *prefix,
 			continue;
 		}
 		*sum += d - k + 1;
+		if (r->walk) {
+			slen = d - k + 1;
+			memcpy(r->succ, k, slen);
+			do {
+				rocksdb_iter_next(r->it);
+				if (!rocksdb_iter_valid(r->it))
+					break;
+				k = (const uint8_t *)rocksdb_iter_key(r->it,
+								      &klen);
+			} while (klen >= slen && !memcmp(k, r->succ, slen));
+			continue;
+		}
 		slen = bench_prefix_successor(r->succ, k, d - k + 1);
 		if (!slen)
 			break;
