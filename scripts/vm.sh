@@ -25,8 +25,9 @@
 #   --param P=V		holt.ko module parameter (repeatable)
 #   --module NAME	also insmod this module of the guest kernel (and deps)
 #   --timeout SEC	kill the VM after SEC seconds (default $VM_TIMEOUT or 900)
-#   --cut-after SEC	power cut: SIGKILL QEMU after SEC seconds (crash tests);
-#			prints what the command wrote so far and exits 137
+#   --cut-after SEC	power cut: SIGKILL QEMU SEC seconds (may be fractional)
+#			after COMMAND started (crash tests); prints what the
+#			command wrote so far and exits 137
 #   --no-dmesg-check	do not fail on a dirty kernel log
 #   --attach NAME	shell: the memory store to attach (default mem0, "" none)
 #
@@ -60,6 +61,13 @@ die()
 {
 	echo "vm.sh: $*" >&2
 	exit 2
+}
+
+# Microseconds since the epoch, without forking.
+now_us()
+{
+	local t=$EPOCHREALTIME
+	NOW=${t//[!0-9]/}
 }
 
 [ $# -ge 1 ] || usage
@@ -363,7 +371,8 @@ QEMU+=(-monitor none
 	-device virtserialport,bus=vser.0,chardev=ctl,name=holt.ctl
 	-append "$APPEND")
 
-START=$(date +%s.%N)
+now_us
+START=$NOW
 "${QEMU[@]}" </dev/null >"$RUN/qemu.log" 2>&1 &
 QPID=$!
 # Stream the command's output while it runs.
@@ -372,19 +381,32 @@ TAILS+=($!)
 tail -c +1 -s 0.2 -f --pid="$QPID" "$RUN/err" >&2 &
 TAILS+=($!)
 
-LIMIT=$TIMEOUT
-[ -n "$CUT" ] && LIMIT=$CUT
 TIMED_OUT=0
+CUT_DONE=0
 # Watchdog: sleep in small steps so that a finished VM returns at once.
-deadline=$(awk -v s="$START" -v l="$LIMIT" 'BEGIN { printf "%.3f", s + l }')
+now_us
+deadline=$((NOW + TIMEOUT * 1000000))
+cut_us=
+[ -n "$CUT" ] && cut_us=$(awk -v c="$CUT" 'BEGIN { printf "%d", c * 1000000 }')
+cut_at=
 while kill -0 "$QPID" 2>/dev/null; do
-	now=$(date +%s.%N)
-	if awk -v n="$now" -v d="$deadline" 'BEGIN { exit !(n >= d) }'; then
+	now_us
+	if [ -n "$cut_us" ] && [ -z "$cut_at" ]; then
+		line=
+		read -r line <"$RUN/ctl" || true
+		[ "$line" = VM-START ] && cut_at=$((NOW + cut_us))
+	fi
+	if [ -n "$cut_at" ] && [ "$NOW" -ge "$cut_at" ]; then
+		CUT_DONE=1
+		kill -KILL "$QPID" 2>/dev/null || true
+		break
+	fi
+	if [ "$NOW" -ge "$deadline" ]; then
 		TIMED_OUT=1
 		kill -KILL "$QPID" 2>/dev/null || true
 		break
 	fi
-	sleep 0.2
+	sleep 0.1
 done
 set +e
 { wait "$QPID"; } 2>/dev/null
@@ -395,10 +417,11 @@ for t in "${TAILS[@]}"; do
 	wait "$t" 2>/dev/null || true
 done
 TAILS=()
-ELAPSED=$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+now_us
+ELAPSED=$(( (NOW - START) / 1000000 ))
 
-if [ -n "$CUT" ] && [ $TIMED_OUT = 1 ]; then
-	echo "vm.sh: power cut after ${CUT}s" >&2
+if [ $CUT_DONE = 1 ]; then
+	echo "vm.sh: power cut ${CUT}s after the command started" >&2
 	exit 137
 fi
 
@@ -449,5 +472,5 @@ if [ -n "$DIRTY" ]; then
 	fail_keep
 	exit 125
 fi
-[ "${VM_VERBOSE:-0}" = 1 ] && echo "vm.sh: VM ran ${ELAPSED}s, exit $STATUS" >&2
+[ "${VM_VERBOSE:-0}" = 1 ] && echo "vm.sh: VM ran about ${ELAPSED}s, exit $STATUS" >&2
 exit "$STATUS"
