@@ -32,8 +32,9 @@
  * ERANGE (an integer attribute out of its range: HOLT_A_MODE above 0777,
  * an unknown HOLT_A_DURABILITY or HOLT_OP_A_TYPE),
  * EACCES (the store's mode denies it), EPERM (not CAP_SYS_ADMIN), EBUSY
- * (store or tree in use), ENOSPC (too many stores or trees), EOPNOTSUPP (not
- * available yet: block devices), ENOMEM, EUCLEAN (damaged metadata).
+ * (store or tree in use), ENOSPC (too many stores or trees; a device store's
+ * log or frame slots full), EIO (a device store's device failed: the store
+ * refuses further writes), ENOMEM, EUCLEAN (damaged metadata).
  *
  * HOLT_CMD_NOOP: does nothing and replies with an empty message.  Used to
  *   measure the cost of a generic netlink round trip.  No rights needed.
@@ -111,16 +112,22 @@
  *   (optional: without it, the trees of every store the caller may read).
  *
  * HOLT_CMD_STORE_ATTACH (admin): attach a store.
- *   in:  HOLT_A_STORE (name, required for a memory store), either
- *        HOLT_A_MEMORY (flag) or HOLT_A_DEVICE (path; EOPNOTSUPP for now),
- *        optional HOLT_A_DURABILITY (u8 enum holt_durability, default sync),
- *        HOLT_A_UID, HOLT_A_GID (u32, default 0), HOLT_A_MODE (u32,
- *        permission bits 0..0777, default 0600)
+ *   in:  HOLT_A_STORE (name; required for a memory store, for a device the
+ *        device node's basename by default), either HOLT_A_MEMORY (flag) or
+ *        HOLT_A_DEVICE (path of a block device written by HOLT_CMD_FORMAT),
+ *        optional HOLT_A_DURABILITY (u8 enum holt_durability, default sync;
+ *        see Documentation/durability.rst), HOLT_A_UID, HOLT_A_GID (u32,
+ *        default 0), HOLT_A_MODE (u32, permission bits 0..0777, default
+ *        0600)
  *   out: HOLT_A_STORE (the name given or derived)
- *   A new store holds the empty tree "default".
+ *   A new memory store holds the empty tree "default"; a device store is
+ *   recovered from its device (newest valid superblock, then log replay),
+ *   and a device that is not a holt store, or is damaged, is refused with a
+ *   message naming what is wrong.
  *
  * HOLT_CMD_STORE_DETACH (admin): detach a store; waits for the operations in
- *   flight on it, then frees it (a memory store's contents are lost).
+ *   flight on it, checkpoints a device store and closes its device, then
+ *   frees it (a memory store's contents are lost).
  *   in: HOLT_A_STORE (required)
  *
  * HOLT_CMD_STORE_LIST (NLM_F_DUMP): one message per store, in name order,
@@ -135,11 +142,13 @@
  *   out: HOLT_A_STORE, HOLT_A_TREE, HOLT_A_VERSION (the store's latest
  *   version), HOLT_A_STATS, a nest of HOLT_STATS_A_* u64 attributes.
  *
- * HOLT_CMD_FORMAT (admin): in: HOLT_A_DEVICE, HOLT_A_WAL_MB (u32, optional).
- *   EOPNOTSUPP for now.
+ * HOLT_CMD_FORMAT (admin): write an empty store onto a block device.
+ *   in: HOLT_A_DEVICE, HOLT_A_WAL_MB (u32, optional: log size in MiB).
  * HOLT_CMD_CHECKPOINT, HOLT_CMD_SYNC, HOLT_CMD_COMPACT (admin): in:
  *   HOLT_A_STORE; COMPACT also HOLT_A_TREE (optional: all trees without
- *   it).  On a memory store checkpoint and sync do nothing.
+ *   it).  CHECKPOINT writes a device store's dirty frames and a new
+ *   superblock, SYNC waits until its log is on stable storage; on a memory
+ *   store both do nothing.
  */
 #ifndef _UAPI_LINUX_HOLT_H
 #define _UAPI_LINUX_HOLT_H
