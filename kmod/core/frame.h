@@ -269,9 +269,13 @@ static inline u16 node_find(const u8 *n, u8 b)
 		return 0;
 	case HOLT_N_16:
 		cnt = n[0] > 16 ? 16 : n[0];
-		for (i = 0; i < cnt; i++)
+		for (i = 0; i < cnt; i++) {
+			if (n[N16_KEYS + i] < b)
+				continue;
 			if (n[N16_KEYS + i] == b)
 				return rd16(n + N16_CHILD + 2 * i);
+			return 0;
+		}
 		return 0;
 	case HOLT_N_48:
 		i = n[N48_INDEX + b];

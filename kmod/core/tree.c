@@ -288,7 +288,6 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
 	u8 *f = t->frames[fid];
 	u16 cur = rd16(f + HDR_ROOT);
-	u8 fp = holt_leaf_fp(key, klen);
 
 	for (;;) {
 		u8 *n = f + holt_dec(cur);
@@ -296,7 +295,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 		u16 c;
 
 		if (type == HOLT_N_LEAF) {
-			if (!leaf_is(n, key, klen, fp))
+			if (!leaf_is(n, key, klen, holt_leaf_fp(key, klen)))
 				return -ENOENT;
 			*fidp = fid;
 			*leafp = n;
@@ -316,7 +315,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 			if (!c)
 				return -ENOENT;
 			n = f + holt_dec(c);
-			if (!leaf_is(n, key, klen, fp))
+			if (!leaf_is(n, key, klen, holt_leaf_fp(key, klen)))
 				return -ENOENT;
 			*fidp = fid;
 			*leafp = n;
