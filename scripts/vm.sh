@@ -33,12 +33,16 @@
 #
 # Environment: VM_KERNEL (vmlinuz; default the newest /boot/vmlinuz-*-amd64),
 # VM_MEM (1G), VM_SMP (2), VM_TIMEOUT, VM_KEEP=1 (keep build/vm/run.* logs),
-# HOLT_KO, HOLT_CLI, HOLT_NLBENCH (override the built files).
+# VM_QEMU_ARGS (more QEMU arguments), VM_VERBOSE=1, HOLT_KO, HOLT_CLI,
+# HOLT_NLBENCH (override the built files).
 #
 # Exit status of "run": COMMAND's status; 124 the VM timed out or died
 # before COMMAND finished; 125 the kernel log is dirty or holt.ko did not
 # load; 2 usage; 137 after --cut-after.
 set -euo pipefail
+# The whole script is one block: bash parses it before running it, so
+# editing this file cannot disturb runs in progress.
+{
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$SRC/build}
@@ -53,7 +57,7 @@ DIRTY_RE='Oops|BUG:|kernel BUG|WARNING:|KASAN|UBSAN|unreferenced object|Kernel p
 
 usage()
 {
-	sed -n '3,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -474,3 +478,4 @@ if [ -n "$DIRTY" ]; then
 fi
 [ "${VM_VERBOSE:-0}" = 1 ] && echo "vm.sh: VM ran about ${ELAPSED}s, exit $STATUS" >&2
 exit "$STATUS"
+}
