@@ -341,7 +341,11 @@ QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m "${VM_MEM:-1G}"
 	-smp "${VM_SMP:-2}" -nodefaults -no-user-config -no-reboot
 	-display none -vga none
 	-kernel "$KERNEL" -initrd "$INITRD")
+# no_timer_check: a starved TCG guest can miss the IO-APIC timer check and
+# panic at boot; the lockup and stall detectors get more room for the same
+# reason (a loaded host), and still catch real lockups.
 APPEND="console=ttyS0,115200 panic=-1 rdinit=/init quiet loglevel=4"
+APPEND+=" no_timer_check watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 # shellcheck disable=SC2206
 [ -n "${VM_QEMU_ARGS:-}" ] && QEMU+=($VM_QEMU_ARGS)
 i=0
