@@ -1063,7 +1063,12 @@ static void gen_mop(struct mop *m, u8 op, bool ok)
 		kl = pick_present(kb[3], ok || chance(1, 2));
 		mop_set_key(m, kb[3], kl);
 		e = ora_get(kb[3], kl);
-		if (e) {
+		if (e && chance(1, 25)) {
+			/* Onto itself: a new version with force, or -EEXIST. */
+			memcpy(kb[2], kb[3], kl);
+			vl = kl;
+			m->o.force = ok;
+		} else if (e) {
 			/* -EEXIST when failing; else absent or forced. */
 			vl = pick_present(kb[2], !ok || chance(1, 3));
 			if (!keycmp(kb[2], vl, kb[3], kl))
@@ -1133,9 +1138,9 @@ static int run_single(const struct holt_batch_op *o, u64 *ver)
 }
 
 /* Versions an operation draws: a delete's tombstone may take one. */
-static u64 mop_seq_cost(u8 op)
+static u64 mop_seq_cost(const struct holt_batch_op *o)
 {
-	switch (op) {
+	switch (o->op) {
 	case HOLT_BOP_PUT:
 	case HOLT_BOP_PUT_IF_ABSENT:
 	case HOLT_BOP_PUT_IF_VERSION:
@@ -1146,6 +1151,9 @@ static u64 mop_seq_cost(u8 op)
 		return del_takes_seq;
 	case HOLT_BOP_RENAME:
 		CHECK(del_takes_seq >= 0, "delete behaviour not learnt yet");
+		/* Onto itself: only the new version, nothing deleted. */
+		if (!keycmp(o->key, o->klen, o->val, o->vlen))
+			return 1;
 		/* The destination's put, then the source's delete. */
 		return 1 + del_takes_seq;
 	}
@@ -1192,7 +1200,8 @@ static int do_single(struct mop *m, bool may_nomem)
 	}
 	CHECK_EQ(r, want);
 	if (r) {
-		CHECK(seq >= before, "seq went back");
+		/* A failed operation draws no version (or puts it back). */
+		CHECK_EQ(seq, before);
 		stat_single_fail++;
 	} else if (op_is_del(m->o.op)) {
 		check_del_seq(before);
@@ -1200,7 +1209,7 @@ static int do_single(struct mop *m, bool may_nomem)
 		stat_single_ok++;
 	} else {
 		CHECK_EQ(ver, before + 1);
-		CHECK_EQ(seq, before + mop_seq_cost(m->o.op));
+		CHECK_EQ(seq, before + mop_seq_cost(&m->o));
 		mop_apply(&m->o, ver);
 		stat_single_ok++;
 	}
@@ -1260,7 +1269,7 @@ static u64 mop_replay(const struct holt_batch_op *o, u64 next)
 {
 	if (op_mutates(o->op))
 		mop_apply(o, op_is_del(o->op) ? 0 : next + 1);
-	return next + mop_seq_cost(o->op);
+	return next + mop_seq_cost(o);
 }
 
 /*
