@@ -401,13 +401,11 @@ static int ck_write(struct holt_persist *p, struct ck_cut *c, u32 flags)
 	for (i = 0; i < c->nr; i++) {
 		struct ck_frame *f = &c->fr[i];
 
-		pt = holt_ckpt_ptree(p, f->tree, f->id + 1);
-		if (!pt) {
-			/* the records are only a cache: rewrite next time */
-			continue;
-		}
-		pt->f[f->id] = f->pf;
 		__set_bit(f->pf.slot, p->slot_used);
+		pt = holt_ckpt_ptree(p, f->tree, f->id + 1);
+		/* without a record the frame is only rewritten next time */
+		if (pt)
+			pt->f[f->id] = f->pf;
 	}
 	for (i = 0; i < nm; i++)
 		__set_bit(mslots[i], p->slot_used);

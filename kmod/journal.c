@@ -245,6 +245,7 @@ int holt_journal_append(struct holt_journal *j, void *rec, u32 size,
 		mutex_lock(&j->cmutex);
 		err = holt_journal_commit(j);
 		mutex_unlock(&j->cmutex);
+		wake_up_all(&j->wq);
 		if (err)
 			return err;
 	}
@@ -267,6 +268,7 @@ int holt_journal_append(struct holt_journal *j, void *rec, u32 size,
 	holt_wal_seal(buf + pos, place.lsn, j->epoch, j->store_id);
 	j->open_len = (u32)(pos + size);
 	j->open_lsn = place.lsn + 1;
+	j->records++;
 	*lsn = place.lsn;
 	if (j->async)
 		schedule_delayed_work(&j->flush_work,
@@ -315,6 +317,8 @@ int holt_journal_wait(struct holt_journal *j, u64 ticket)
 			if (READ_ONCE(j->durable_lsn) < ticket)
 				holt_journal_commit(j);
 			mutex_unlock(&j->cmutex);
+			/* waiters not covered by this commit: one leads next */
+			wake_up_all(&j->wq);
 			continue;
 		}
 		wait_event(j->wq, READ_ONCE(j->durable_lsn) >= ticket ||

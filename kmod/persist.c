@@ -272,6 +272,8 @@ static int holt_persist_detach(struct holt_store *s)
 		pr_err("store %s: the checkpoint at detach failed (%d); the log keeps what it holds\n",
 		       s->name, err);
 	holt_journal_sync(&p->j);
+	pr_info("store %s detached: %llu log records in %llu commits, %llu checkpoints\n",
+		s->name, p->j.records, p->j.commits, p->checkpoints);
 	p->live = false;
 	holt_journal_uninit(&p->j);
 	return err;

@@ -47,6 +47,7 @@
  *	HOLT_ASYNC_FLUSH_MS
  * @flush_work: the async commit
  * @commits: commits written (statistics, tests of group commit)
+ * @records: records appended (statistics)
  * @epoch: log epoch of this attach session
  * @store_id: holt_super_store_id() of the store
  */
@@ -65,6 +66,7 @@ struct holt_journal {
 	bool async;
 	struct delayed_work flush_work;
 	u64 commits;
+	u64 records;
 	u32 epoch;
 	u32 store_id;
 	struct holt_persist *p;

@@ -13,3 +13,13 @@
 
 vm-persist: module userspace
 	$(SRC)/tests/vm/persist.sh
+
+# Power cuts in the middle of sync writes (tests/crash/crash.sh): every
+# acknowledged operation must survive, no batch may be half applied, the
+# recovery boot's kernel log must be clean.  Two VM boots per cut.
+CUTS ?= 3
+
+.PHONY: crash-test
+
+crash-test: module userspace
+	$(SRC)/tests/crash/crash.sh $(CUTS)
