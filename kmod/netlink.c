@@ -765,13 +765,23 @@ static void holt_nl_batch_err(struct netlink_ext_ack *extack,
 				    "batch failed, nothing applied: this operation is invalid");
 		break;
 	}
-	if (!extack || !nest)
+	if (!extack)
 		return;
 	/* The cookie is a HOLT_A_FAILED_INDEX attribute (uapi/linux/holt.h). */
 	BUILD_BUG_ON(nla_total_size(sizeof(u32)) > NETLINK_MAX_COOKIE_LEN);
 	memcpy(extack->cookie, &cookie, sizeof(cookie));
 	memcpy(extack->cookie + NLA_HDRLEN, &index, sizeof(index));
 	extack->cookie_len = nla_total_size(sizeof(u32));
+}
+
+/* Explain why a batch failed as a whole, no operation being at fault. */
+static void holt_nl_batch_whole_err(struct netlink_ext_ack *extack, int err)
+{
+	if (err == -E2BIG)
+		NL_SET_ERR_MSG(extack,
+			       "batch too big for one record of the store's log; nothing applied");
+	else
+		holt_nl_engine_err(extack, err);
 }
 
 /*
@@ -831,8 +841,8 @@ static int holt_nl_batch(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	u32 nr, i, failed;
 	u64 version;
+	int err, cerr;
 	void *hdr;
-	int err;
 
 	err = holt_nl_batch_collect(info, &nests, &nr);
 	if (err)
@@ -856,11 +866,18 @@ static int holt_nl_batch(struct sk_buff *skb, struct genl_info *info)
 	failed = nr;
 	err = nr ? holt_store_batch(t.s, t.st, ops, nr, &failed) : 0;
 	version = t.s->seq;
-	err = holt_nl_target_close(&t) ?: err;
+	cerr = holt_nl_target_close(&t);
+	if (!err && cerr) {
+		/* Applied, but the store could not make it durable. */
+		err = cerr;
+		failed = nr;
+	}
 	if (err) {
-		holt_nl_batch_err(info->extack,
-				  failed < nr ? nests[failed] : NULL,
-				  failed < nr ? failed : U32_MAX, err);
+		if (failed < nr)
+			holt_nl_batch_err(info->extack, nests[failed], failed,
+					  err);
+		else
+			holt_nl_batch_whole_err(info->extack, err);
 		goto out_free_ops;
 	}
 

@@ -797,10 +797,12 @@ int holt_store_scan(struct holt_store_tree *st,
  * @st: the tree
  * @ops: the operations
  * @nr: how many
- * @failed: receives the index of the failing operation on error
+ * @failed: receives the index of the failing operation on error, or @nr
+ *	when the batch failed as a whole (the store's log refused or failed it)
  *
  * Context: the caller holds @s->lock for writing.
- * Return: 0 or a negative errno of holt_tree_batch(); on error nothing was
+ * Return: 0 or a negative errno of holt_tree_batch() or of the backend; on
+ * an error of holt_tree_batch() or of the backend's prepare, nothing was
  * applied.
  */
 int holt_store_batch(struct holt_store *s, struct holt_store_tree *st,
@@ -818,7 +820,7 @@ int holt_store_batch(struct holt_store *s, struct holt_store_tree *st,
 	err = holt_store_log_prepare(s, &c);
 	if (err) {
 		if (failed)
-			*failed = 0;
+			*failed = nr;
 		return err;
 	}
 	err = holt_tree_batch(st->tree, ops, nr, failed);
@@ -826,7 +828,10 @@ int holt_store_batch(struct holt_store *s, struct holt_store_tree *st,
 		return err;
 	atomic64_inc(&st->puts);
 	c.version = seq0 + 1;
-	return holt_store_log_commit(s, &c);
+	err = holt_store_log_commit(s, &c);
+	if (err && failed)
+		*failed = nr;
+	return err;
 }
 
 /**
