@@ -10,7 +10,7 @@
 # Afterwards the store must hold exactly the expected keys and values.
 
 W=${CONC_WRITERS:-4}
-N=${CONC_KEYS:-150}
+N=${CONC_KEYS:-100}
 C=${CONC_INCR:-3}
 I=${CONC_ROUNDS:-25}
 
