@@ -634,19 +634,25 @@ static const u8 holt_nl_op_needs[HOLT_OP_MAX + 1] = {
 	[HOLT_OP_ASSERT_EMPTY]		= HOLT_NL_KEY_MAY_BE_EMPTY,
 };
 
-/* Fill @op from the HOLT_A_OP nest @nest (already policy-validated). */
+/*
+ * Fill @op from the HOLT_A_OP nest @nest.  The generic netlink core already
+ * validated every nest against holt_nl_op_policy (strictly: no unknown or
+ * trailing attribute) when it parsed the request, so a plain walk suffices
+ * where a second validation would only repeat that work for every op.
+ */
 static int holt_nl_batch_parse_op(const struct nlattr *nest,
 				  struct holt_batch_op *op,
 				  struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[HOLT_OP_A_MAX + 1];
+	struct nlattr *tb[HOLT_OP_A_MAX + 1] = {};
+	struct nlattr *a;
 	u8 type, needs;
-	int err;
+	int rem;
 
-	err = nla_parse_nested(tb, HOLT_OP_A_MAX, nest, holt_nl_op_policy,
-			       extack);
-	if (err)
-		return err;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) <= HOLT_OP_A_MAX)
+			tb[nla_type(a)] = a;
+	}
 	if (!tb[HOLT_OP_A_TYPE]) {
 		NL_SET_ERR_ATTR_MISS(extack, nest, HOLT_OP_A_TYPE);
 		NL_SET_ERR_MSG(extack, "batch operation without HOLT_OP_A_TYPE");
