@@ -235,7 +235,8 @@ for c in "$SRC"/tests/vm/*.c; do
 	[ -x "$b" ] && install -m 0755 "$b" "$ROOT/bin/"
 done
 mkdir -p "$ROOT/holt-tests"
-for f in "$SRC"/tests/vm/*.sh; do
+# The guest suite (host-side scripts such as persist.sh stay out).
+for f in "$SRC"/tests/vm/lib.sh "$SRC"/tests/vm/run.sh "$SRC"/tests/vm/t[0-9]*.sh; do
 	[ -f "$f" ] && cp "$f" "$ROOT/holt-tests/"
 done
 cp "$SRC/uapi/linux/holt.h" "$ROOT/holt-tests/"
