@@ -23,3 +23,23 @@ CUTS ?= 3
 
 crash-test: module userspace
 	$(SRC)/tests/crash/crash.sh $(CUTS)
+
+# The offline tools (userspace/tools/holt-image.c, built from the portable
+# core): holt-fsck IMAGE, holt-dump IMAGE [PREFIX] [-t TREE].  One program;
+# its name selects the tool.
+TOOLS_OUT := $(BUILD)/tools
+
+.PHONY: tools
+
+tools: $(TOOLS_OUT)/holt-fsck $(TOOLS_OUT)/holt-dump
+
+$(TOOLS_OUT)/holt-fsck: $(SRC)/userspace/tools/holt-image.c \
+		$(SRC)/userspace/cli/escape.c $(BUILD)/core-opt/libholtcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(OPT_FLAGS) -o $@ $(SRC)/userspace/tools/holt-image.c \
+		$(SRC)/userspace/cli/escape.c $(BUILD)/core-opt/libholtcore.a
+
+$(TOOLS_OUT)/holt-dump: $(TOOLS_OUT)/holt-fsck
+	ln -sf holt-fsck $@
+
+crash-test vm-persist: tools

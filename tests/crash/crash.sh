@@ -12,7 +12,9 @@
 # that every acknowledged put is present with its value, that every batch
 # is present entirely or not at all (acknowledged ones entirely), and the
 # VM harness fails the check boot on any Oops, WARNING or other dirty
-# kernel log line.
+# kernel log line.  After each recovery, holt-fsck must find the image
+# consistent and holt-dump (offline replay) must print what the kernel
+# dumped.
 #
 # Usage: tests/crash/crash.sh [CUTS]   (default 3; CUT_MIN/CUT_MAX seconds)
 set -euo pipefail
@@ -26,6 +28,8 @@ trap 'rm -rf "$WORK"' EXIT
 IMG=$WORK/disk.img
 fails=0
 total_acks=0
+FSCK=$SRC/build/tools/holt-fsck
+[ -x "$FSCK" ] || { echo "crash.sh: build the tools first (make tools)"; exit 2; }
 
 truncate -s 128M "$IMG"
 "$VM" run --timeout 600 --disk "$IMG" -- \
@@ -71,6 +75,15 @@ for r in $(seq 1 "$CUTS"); do
 		tail -5 "$WORK/check.$r.err"
 		fails=$((fails + 1))
 		continue
+	fi
+	if ! "$FSCK" "$IMG" >"$WORK/fsck.$r" 2>&1; then
+		echo "FAIL - round $r: holt-fsck: $(tail -3 "$WORK/fsck.$r" | tr '\n' ';')"
+		fails=$((fails + 1))
+	fi
+	"$SRC/build/tools/holt-dump" "$IMG" 2>/dev/null | sort >"$WORK/odump.$r" || true
+	if ! sort "$WORK/dump.$r" | cmp -s - "$WORK/odump.$r"; then
+		echo "FAIL - round $r: holt-dump of the image differs from the kernel's dump"
+		fails=$((fails + 1))
 	fi
 	bad=$(awk -F '\t' -v acks="$WORK/acked" '
 		{ val[$1] = $2 }
