@@ -220,8 +220,9 @@ static void holt_store_attach_refusals(struct kunit *test)
 		.mode = 0600,
 	};
 
-	args.device = "/dev/vda";
-	KUNIT_EXPECT_EQ(test, holt_store_attach(&args, NULL), -EOPNOTSUPP);
+	/* A device that does not exist is refused (the errno is the open's). */
+	args.device = "/dev/holt-kunit-no-such-device";
+	KUNIT_EXPECT_LT(test, holt_store_attach(&args, NULL), 0);
 	args.device = NULL;
 	args.mode = 01777;
 	KUNIT_EXPECT_EQ(test, holt_store_attach(&args, NULL), -EINVAL);
@@ -697,6 +698,105 @@ static void holt_store_many_keys(struct kunit *test)
 	/* Detaching (in exit) frees every frame; KASAN/kmemleak watch it. */
 }
 
+/*
+ * The backend seam: a store asks its backend before every mutation
+ * (prepare) and tells it after (commit).  A test backend that refuses
+ * shows that nothing is applied, and that a batch refused as a whole names
+ * no operation (failed == nr).
+ */
+static struct {
+	int prepare_err;
+	int commit_err;
+	int commits;
+	u8 last_kind;
+	u64 last_version;
+} holt_store_test_backend_state;
+
+static int holt_store_test_prepare(struct holt_store *s,
+				   const struct holt_store_change *c)
+{
+	return holt_store_test_backend_state.prepare_err;
+}
+
+static int holt_store_test_commit(struct holt_store *s,
+				  const struct holt_store_change *c)
+{
+	holt_store_test_backend_state.commits++;
+	holt_store_test_backend_state.last_kind = c->kind;
+	holt_store_test_backend_state.last_version = c->version;
+	return holt_store_test_backend_state.commit_err;
+}
+
+static const struct holt_store_backend holt_store_test_backend = {
+	.name = "kunit",
+	.prepare = holt_store_test_prepare,
+	.commit = holt_store_test_commit,
+};
+
+static void holt_store_backend_seam(struct kunit *test)
+{
+	struct holt_batch_op ops[2] = {
+		{ .op = HOLT_BOP_PUT, .key = k("x/1"), .klen = 3,
+		  .val = k("1"), .vlen = 1 },
+		{ .op = HOLT_BOP_PUT, .key = k("x/2"), .klen = 3,
+		  .val = k("2"), .vlen = 1 },
+	};
+	struct holt_store_tree *st;
+	struct holt_store *s;
+	struct holt_ref ref;
+	u32 failed;
+	u64 v, n;
+
+	memset(&holt_store_test_backend_state, 0,
+	       sizeof(holt_store_test_backend_state));
+	s = holt_store_test_attach(test, "kunit-a");
+	s->backend = &holt_store_test_backend;
+
+	/* Refused before anything is applied. */
+	holt_store_test_backend_state.prepare_err = -ENOSPC;
+	KUNIT_EXPECT_EQ(test, holt_store_tree_create(s, "t"), -ENOSPC);
+	holt_store_test_lock(test, s, true);
+	KUNIT_EXPECT_NULL(test, holt_store_tree_find(s, "t"));
+	st = holt_store_tree_find(s, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_EXPECT_EQ(test, holt_store_put_key(s, st, k("a"), 1, k("1"), 1,
+						 0, 0, &v), -ENOSPC);
+	failed = 0;
+	KUNIT_EXPECT_EQ(test, holt_store_batch(s, st, ops, 2, &failed),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, failed, 2u);
+	KUNIT_EXPECT_EQ(test, holt_store_count(st, NULL, 0, 0, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 0ull);
+	KUNIT_EXPECT_EQ(test, holt_store_test_backend_state.commits, 0);
+
+	/* Accepted: every applied change is committed with its version. */
+	holt_store_test_backend_state.prepare_err = 0;
+	KUNIT_EXPECT_EQ(test, holt_store_put_key(s, st, k("a"), 1, k("1"), 1,
+						 0, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, holt_store_test_backend_state.commits, 1);
+	KUNIT_EXPECT_EQ(test, holt_store_test_backend_state.last_kind,
+			(u8)HOLT_CHANGE_PUT);
+	KUNIT_EXPECT_EQ(test, holt_store_test_backend_state.last_version, v);
+	/* A failed guard changes nothing and commits nothing. */
+	KUNIT_EXPECT_EQ(test, holt_store_put_key(s, st, k("a"), 1, k("2"), 1,
+						 HOLT_PUT_IF_ABSENT, 0, &v),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, holt_store_test_backend_state.commits, 1);
+
+	/* Applied but not logged: the batch as a whole failed. */
+	holt_store_test_backend_state.commit_err = -EIO;
+	failed = 0;
+	KUNIT_EXPECT_EQ(test, holt_store_batch(s, st, ops, 2, &failed), -EIO);
+	KUNIT_EXPECT_EQ(test, failed, 2u);
+	KUNIT_EXPECT_EQ(test, holt_store_test_backend_state.last_kind,
+			(u8)HOLT_CHANGE_BATCH);
+	KUNIT_EXPECT_EQ(test, holt_store_get_key(st, k("x/2"), 3, &ref), 0);
+	holt_store_test_unlock(test);
+
+	s->backend = &holt_store_memory_backend;
+	holt_store_test_put(test, s);
+}
+
 /* Permissions */
 
 struct holt_store_perm_case {
@@ -860,6 +960,7 @@ static struct kunit_case holt_store_test_cases[] = {
 	KUNIT_CASE(holt_store_scan_resume),
 	KUNIT_CASE(holt_store_batch_atomic),
 	KUNIT_CASE(holt_store_many_keys),
+	KUNIT_CASE(holt_store_backend_seam),
 	KUNIT_CASE_PARAM(holt_store_mode_rule, holt_store_perm_gen_params),
 	KUNIT_CASE(holt_store_permission_creds),
 	{}
