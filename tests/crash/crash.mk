@@ -43,3 +43,7 @@ $(TOOLS_OUT)/holt-dump: $(TOOLS_OUT)/holt-fsck
 	ln -sf holt-fsck $@
 
 crash-test vm-persist: tools
+
+# make check: the reboot tests and CUTS power cuts (about 15 + 2 * CUTS
+# VM boots: roughly 10 + 2.5 * CUTS minutes under software emulation).
+CHECK_TARGETS += vm-persist crash-test

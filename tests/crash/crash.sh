@@ -33,7 +33,7 @@ FSCK=$SRC/build/tools/holt-fsck
 
 truncate -s 128M "$IMG"
 "$VM" run --timeout 600 --disk "$IMG" -- \
-	'holt format /dev/vda --wal-mb 4 && holt attach /dev/vda --name p && holt detach p' ||
+	'holt format /dev/vda --wal-mb 4 && holt attach /dev/vda --name p && holt detach p' </dev/null ||
 	{ echo "crash.sh: format failed"; exit 1; }
 
 cat >"$WORK/writer.sh" <<'W'
@@ -52,7 +52,8 @@ for r in $(seq 1 "$CUTS"); do
 	cut=$((CUT_MIN + RANDOM % (CUT_MAX - CUT_MIN + 1)))
 	set +e
 	"$VM" run --timeout 600 --cut-after "$cut" --disk "$IMG" \
-		--add "$WORK/writer.sh" -- sh writer.sh "$r" >"$WORK/acks.$r" 2>"$WORK/cut.$r.err"
+		--add "$WORK/writer.sh" -- sh writer.sh "$r" </dev/null \
+		>"$WORK/acks.$r" 2>"$WORK/cut.$r.err"
 	rc=$?
 	set -e
 	if [ $rc != 137 ]; then
@@ -67,7 +68,8 @@ for r in $(seq 1 "$CUTS"); do
 	set +e
 	"$VM" run --timeout 600 --disk "$IMG" -- \
 		'holt attach /dev/vda --name p && holt -s p dump > dump &&
-		 holt detach p && cat dump' >"$WORK/dump.$r" 2>"$WORK/check.$r.err"
+		 holt detach p && cat dump' </dev/null >"$WORK/dump.$r" \
+		2>"$WORK/check.$r.err"
 	crc=$?
 	set -e
 	if [ $crc != 0 ]; then

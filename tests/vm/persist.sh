@@ -33,7 +33,7 @@ awk -v n="$1" -v p="$2" 'BEGIN { for (i = 0; i < n; i++)
 	printf "%s/d%03d/f%06d\t%s-value-%d\n", p, i % 997, i, p, i * 7 }'
 G
 
-vm() { "$VM" run --timeout 900 --disk "$IMG" --add "$WORK/gen.sh" "$@"; }
+vm() { "$VM" run --timeout 900 --disk "$IMG" --add "$WORK/gen.sh" "$@" </dev/null; }
 
 # 1. load, detach, reboot, compare
 truncate -s 256M "$IMG"
