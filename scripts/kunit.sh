@@ -27,7 +27,7 @@
 #     an Oops.  The full log stays in $HOLT_CACHE/kunit/build/test.log.
 #
 # Environment: HOLT_CACHE (cache root), KUNIT_JOBS (make -j, default 2),
-# KUNIT_TIMEOUT (seconds for the test run, default 900).  Works with stdin
+# KUNIT_TIMEOUT (seconds for the test run, default 300).  Works with stdin
 # closed.  Runs holding a lock on the cache, so concurrent runs queue.
 # Needs: linux-source-6.1 bc flex bison xz-utils python3 gcc
 # (scripts/deps.sh kunit).
@@ -37,7 +37,7 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${HOLT_CACHE:-/var/cache/holt}/kunit
 TARBALL=${KUNIT_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 JOBS=${KUNIT_JOBS:-2}
-TIMEOUT=${KUNIT_TIMEOUT:-900}
+TIMEOUT=${KUNIT_TIMEOUT:-300}
 TREE=$CACHE/linux
 BUILD_DIR=$CACHE/build
 
