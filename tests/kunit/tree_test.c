@@ -898,6 +898,58 @@ static int holt_kt_check_order(void *ctx, const struct holt_scan_item *it)
 	return 0;
 }
 
+/*
+ * A directory listing (delimiter '/') under @prefix against the oracle:
+ * every live key under the prefix, with everything past the next '/'
+ * rolled up into one common prefix, in order, each item once.
+ */
+static void holt_kt_check_listing(struct kunit *test, struct holt_tree *t,
+				  const struct holt_kt_key *keys, u32 nk,
+				  const char *prefix)
+{
+	u32 plen = strlen(prefix), i, j = 0, ilen, last_len = 0, bad = 0;
+	struct holt_scan_args a = { .prefix = prefix, .plen = plen,
+				    .delimiter = '/' };
+	struct holt_kt_scan *s = holt_kt_scan_new(test, 1024);
+	const char *last = NULL, *slash;
+	bool pfx;
+
+	KUNIT_ASSERT_EQ(test, holt_tree_scan(t, &a, holt_kt_collect, s), 0);
+	for (i = 0; i < nk; i++) {
+		const struct holt_kt_key *k = &keys[i];
+
+		if (!k->live || k->klen < plen || memcmp(k->k, prefix, plen))
+			continue;
+		slash = memchr(k->k + plen, '/', k->klen - plen);
+		pfx = slash != NULL;
+		ilen = pfx ? slash - k->k + 1 : k->klen;
+		if (last && ilen == last_len && !memcmp(last, k->k, ilen))
+			continue;
+		last = k->k;
+		last_len = ilen;
+		if (j >= s->nr || s->items[j].is_prefix != pfx ||
+		    s->items[j].klen != ilen ||
+		    memcmp(s->items[j].key, k->k, ilen))
+			bad++;
+		j++;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0u, "listing of \"%s\"", prefix);
+	KUNIT_EXPECT_EQ_MSG(test, s->nr, j, "listing of \"%s\"", prefix);
+}
+
+static void holt_kt_check_listings(struct kunit *test, struct holt_tree *t,
+				   const struct holt_kt_key *keys, u32 nk)
+{
+	static const char *const dirs[] = {
+		"", "bucket-03/", "bucket-03/dir-7/", "bucket-03/dir-7/sub-1/",
+		"bucket-0", "bucket-06/dir-1",
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
+		holt_kt_check_listing(test, t, keys, nk, dirs[i]);
+}
+
 struct holt_kt_spill_case {
 	const char *name;
 	u32 budget;
@@ -988,6 +1040,9 @@ static void holt_tree_spillover_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, o.bad);
 	KUNIT_EXPECT_EQ(test, o.pos, nk);
 
+	/* Directory listings across frames. */
+	holt_kt_check_listings(test, t, keys, nk);
+
 	/* Every frame, sealed, passes the validator. */
 	frame = vmalloc(HOLT_FRAME_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, frame);
@@ -1029,7 +1084,10 @@ static void holt_tree_spillover_test(struct kunit *test)
 	holt_tree_get_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.keys, (u64)live);
 
+	holt_kt_check_listings(test, t, keys, nk);
+
 	KUNIT_EXPECT_EQ(test, holt_tree_compact(t), 0);
+	holt_kt_check_listings(test, t, keys, nk);
 	holt_tree_get_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.keys, (u64)live);
 	o.pos = 0;
