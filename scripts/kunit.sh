@@ -21,7 +21,7 @@
 #  3. Runs tools/testing/kunit/kunit.py run (ARCH=um) with
 #     tests/kunit/.kunitconfig and the build directory $HOLT_CACHE/kunit/build,
 #     which is kept: the first run builds the whole kernel (minutes), later
-#     ones only what changed.
+#     ones only what changed (a change to .kunitconfig rebuilds it all).
 #  4. Fails if kunit.py reports a failed, crashed or missing test, or if the
 #     kernel log shows a lockdep report, a KASAN report, a WARNING, a BUG or
 #     an Oops.  The full log stays in $HOLT_CACHE/kunit/build/test.log.
