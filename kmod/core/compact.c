@@ -738,6 +738,8 @@ static int spill_sizes(const u8 *f, u32 *sz)
 	return 0;
 }
 
+#define LIFT_CHAIN_MAX	32
+
 struct spill_pick {
 	u16 node;		/* enc of the node whose children move */
 	u8 set[32];
@@ -746,7 +748,13 @@ struct spill_pick {
 	bool all;		/* every entry of the node moves */
 	bool sibling;		/* split into a sibling of this frame */
 	u32 gid;		/* parent frame (sibling split) */
-	u16 gnode;		/* parent node (sibling split) */
+	u16 gnode;		/* parent node (sibling split, lift) */
+	bool lift;		/* lift the routing into the parent */
+	u16 xblob;		/* lift: the parent's Blob naming this frame */
+	u32 gslot;		/* lift: offset of the parent entry's u16 */
+	u32 lneed, lnodes;	/* lift: bytes and bodies the parent gains */
+	u32 nchain;
+	u16 chain[LIFT_CHAIN_MAX];	/* lift: root child .. above the node */
 	u32 sizes[256];
 	u8 bytes[256];
 	u16 kids[256];
@@ -758,7 +766,12 @@ static u32 absdiff(u32 a, u32 b)
 	return a > b ? a - b : b - a;
 }
 
-static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk)
+/*
+ * Choose what a spillover moves (see the DOC above).  @stay: split at the
+ * root node without going down.
+ */
+static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk,
+			bool stay)
 {
 	const u8 *base;
 	u32 blen, target, d, n = 0, i, j, sum, best = 0, bi = 0, bj = 0;
@@ -791,7 +804,7 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk)
 			}
 			b++;
 		}
-		if (hb < 0 || heavy <= target)
+		if (hb < 0 || heavy <= target || stay)
 			break;
 		hn = f + holt_dec(hc);
 		if (type_is_inner(hn[1])) {
@@ -840,7 +853,8 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk)
 			    holt_get_le64(f + holt_dec(pk->kids[i]) + BLOB_CHILD))
 				bit_set(pk->set, pk->bytes[j]);
 	}
-	pk->all = bi == 0 && bj == n;
+	/* every entry moves (Blob entries joining the run count too) */
+	pk->all = true;
 	for (i = 0; i < n; i++)
 		if (!bit_test(pk->set, pk->bytes[i]))
 			pk->all = false;
@@ -908,16 +922,164 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
 	}
 }
 
-/**
- * holt_spill_frame() - move about half of a frame into a new child frame
- * @t: tree
- * @fid: frame id
- *
- * Context: the caller holds the tree exclusively; allocates.
- * Return: 0, -ENOSPC when nothing worth moving exists, or -ENOMEM; on
- * error the tree is unchanged.
+/*
+ * Lift (keeps the frame tree shallow): the chosen node M of frame @fid is
+ * not its root, but the root leads to M through a chain of nodes with one
+ * child and no terminal, and exactly one entry of the parent node names
+ * this frame.  Then the chain and a copy of M move up into the parent, in
+ * place of that entry: M's entries in the set point at the new frame, the
+ * others at this frame, which is rebuilt with M (restricted) as its root.
+ * Fills the lift fields of @pk; false when the shape does not allow it.
  */
-int holt_spill_frame(struct holt_tree *t, u32 fid)
+static bool lift_check(struct holt_tree *t, u32 fid, struct spill_pick *pk)
+{
+	const u8 *sf = t->frames[fid], *gf, *gn, *n;
+	u16 cur = rd16(sf + HDR_ROOT), c = 0, xb = 0;
+	u32 cnt = 0, i;
+	int b, b0;
+
+	n = sf + holt_dec(cur);
+	if (!type_is_inner(n[1]) || node_count(n) != 1)
+		return false;
+	b0 = node_next(n, 0, &c);
+	if (b0 < 0)
+		return false;
+	pk->nchain = 0;
+	cur = c;
+	while (cur != pk->node) {
+		n = sf + holt_dec(cur);
+		if (pk->nchain == LIFT_CHAIN_MAX)
+			return false;
+		pk->chain[pk->nchain++] = cur;
+		if (n[1] == HOLT_N_PREFIX) {
+			cur = rd16(n + PFX_CHILD);
+			continue;
+		}
+		if (!type_is_inner(n[1]) || node_count(n) != 1 ||
+		    rd16(n + NODE_TERM) || node_next(n, 0, &c) < 0)
+			return false;
+		cur = c;
+	}
+	n = sf + holt_dec(pk->node);
+	if (rd16(n + NODE_TERM))
+		return false;
+	pk->gid = find_parent(t, fid, &pk->gnode);
+	if (!pk->gid)
+		return false;
+	gf = t->frames[pk->gid];
+	gn = gf + holt_dec(pk->gnode);
+	b = 0;
+	while ((b = node_next(gn, (u32)b, &c)) >= 0) {
+		if (gf[holt_dec(c) + 1] == HOLT_N_BLOB &&
+		    holt_get_le64(gf + holt_dec(c) + BLOB_CHILD) == fid) {
+			if (b != b0)
+				return false;
+			cnt++;
+			xb = c;
+		}
+		b++;
+	}
+	if (cnt != 1)
+		return false;
+	pk->xblob = xb;
+	pk->gslot = node_slot(gn, (u8)b0);
+	if (!pk->gslot)
+		return false;
+	pk->gslot += holt_dec(pk->gnode);
+	pk->lneed = HOLT_BLOB_SIZE + inner_size(holt_node_type_for(node_count(n)));
+	pk->lnodes = 2;
+	for (i = 0; i < pk->nchain; i++) {
+		pk->lneed += body_size(sf + holt_dec(pk->chain[i]));
+		pk->lnodes++;
+	}
+	return true;
+}
+
+/* Frame @fid rebuilt with the node M minus the set as its root. */
+static int lift_build(struct holt_tree *t, u32 fid, struct spill_pick *pk,
+		      u8 **out)
+{
+	const u8 *sf = t->frames[fid];
+	struct cp_ctx *cx;
+	u8 comp[32];
+	u16 root;
+	u32 i;
+	int err = -ENOMEM;
+
+	cx = holt_port_alloc(sizeof(*cx));
+	if (!cx)
+		return -ENOMEM;
+	cx->t = t;
+	cx->df = frame_start(t, fid, pk->path, pk->depth);
+	if (!cx->df)
+		goto free_cx;
+	holt_put_le64(holt_get_le64(sf + HDR_MAX_SEQ), cx->df + HDR_MAX_SEQ);
+	hdr32_set(cx->df, HDR_COMPACTS, hdr32(sf, HDR_COMPACTS) + 1);
+	for (i = 0; i < sizeof(comp); i++)
+		comp[i] = (u8)~pk->set[i];
+	err = cp_run(cx, sf, pk->node, true, comp, &root);
+	if (!err)
+		err = frame_finish(cx, root);
+	if (err) {
+		holt_port_frame_free(cx->df, HOLT_FRAME_SIZE);
+		err = err == -ENOSPC ? -ENOMEM : err;
+		goto free_cx;
+	}
+	*out = cx->df;
+free_cx:
+	cp_free(cx);
+	return err;
+}
+
+/* Write the lifted chain and node into the parent frame (room checked). */
+static void lift_apply(struct holt_tree *t, struct spill_pick *pk,
+		       const u8 *sf, u32 yid)
+{
+	u8 *gf = t->frames[pk->gid];
+	const u8 *m = sf + holt_dec(pk->node);
+	u32 off, n = 0, i;
+	u16 yb, nd, c = 0;
+	int b = 0;
+
+	holt_jnl_write(t, pk->gid, 0, HDR_MUTABLE_END);
+	off = holt_frame_alloc_body(gf, HOLT_BLOB_SIZE);
+	memset(gf + off, 0, HOLT_BLOB_SIZE);
+	gf[off + 1] = HOLT_N_BLOB;
+	holt_put_le64(yid, gf + off + BLOB_CHILD);
+	yb = holt_enc(off);
+	while ((b = node_next(m, (u32)b, &c)) >= 0) {
+		pk->bytes[n] = (u8)b;
+		pk->kids[n++] = bit_test(pk->set, (u32)b) ? yb : pk->xblob;
+		b++;
+	}
+	nd = holt_enc(holt_node_build(gf, holt_node_type_for(n), pk->bytes,
+				      pk->kids, n, 0));
+	for (i = pk->nchain; i-- > 0;) {
+		const u8 *src = sf + holt_dec(pk->chain[i]);
+		u32 size = body_size(src);
+		u8 *dst;
+
+		off = holt_frame_alloc_body(gf, size);
+		dst = gf + off;
+		memcpy(dst, src, size);
+		if (src[1] == HOLT_N_PREFIX) {
+			wr16(dst + PFX_CHILD, nd);
+		} else {
+			b = node_next(src, 0, &c);
+			wr16(dst + node_slot(dst, (u8)b), nd);
+		}
+		nd = holt_enc(off);
+	}
+	hdr32_add(gf, HDR_NODES, (s32)pk->lnodes);
+	holt_jnl_write(t, pk->gid, pk->gslot, 2);
+	wr16(gf + pk->gslot, nd);
+}
+
+/*
+ * One spillover of frame @fid.  With @lift_ok, returns -EAGAIN and the
+ * parent frame in *@busy when a lift would do but the parent lacks room.
+ */
+static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 {
 	struct cp_ctx *cx;
 	struct spill_pick *pk;
@@ -926,7 +1088,7 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 	u16 root;
 	int err;
 
-	err = holt_jnl_reserve(t, 256);
+	err = holt_jnl_reserve(t, 512);
 	if (err)
 		return err;
 	sz = holt_port_alloc(sizeof(u32) * (HOLT_DATA_SIZE / 8 + 2));
@@ -942,7 +1104,18 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 	cx->t = t;
 	err = spill_sizes(sf, sz);
 	if (!err)
-		err = spill_choose(sf, sz, pk);
+		err = spill_choose(sf, sz, pk, false);
+	root = rd16(sf + HDR_ROOT);
+	if (!err && fid != HOLT_ROOT_FRAME && pk->node != root &&
+	    node_count(sf + holt_dec(root)) >= 2) {
+		/*
+		 * A child frame whose root has several entries splits there
+		 * (a sibling: no new level) when that moves a quarter or more.
+		 */
+		err = spill_choose(sf, sz, pk, true);
+		if (err || pk->all || pk->moved < sz[root] / 4)
+			err = spill_choose(sf, sz, pk, false);
+	}
 	if (!err && fid != HOLT_ROOT_FRAME && pk->node == rd16(sf + HDR_ROOT) &&
 	    !pk->all) {
 		pk->gid = find_parent(t, fid, &pk->gnode);
@@ -950,6 +1123,15 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 			frame_live(t->frames[pk->gid]) + 2 * HOLT_BLOB_SIZE <=
 			t->budget &&
 			hdr32(t->frames[pk->gid], HDR_NODES) + 2 <= HOLT_MAX_SLOTS;
+	} else if (!err && lift_ok && fid != HOLT_ROOT_FRAME && !pk->all &&
+		   lift_check(t, fid, pk)) {
+		gf = t->frames[pk->gid];
+		if (frame_used(gf) + pk->lneed > t->budget ||
+		    hdr32(gf, HDR_NODES) + pk->lnodes > HOLT_MAX_SLOTS) {
+			*busy = pk->gid;
+			err = -EAGAIN;
+		}
+		pk->lift = true;
 	}
 	if (!err)
 		err = holt_tree_new_id(t, &xid);
@@ -968,6 +1150,18 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 		err = frame_finish(cx, root);
 	if (err)
 		goto free_x;
+	if (pk->lift) {
+		err = lift_build(t, fid, pk, &nf);
+		if (err)
+			goto free_x;
+		t->frames[xid] = xf;
+		t->nr_frames++;
+		holt_jnl_frame(t, xid, NULL);
+		lift_apply(t, pk, sf, xid);
+		frame_replace(t, fid, nf);
+		t->spills++;
+		goto done;
+	}
 	cx->spill_sf = sf;
 	cx->spill_node = pk->node;
 	memcpy(cx->spill_set, pk->set, sizeof(pk->set));
@@ -1004,6 +1198,7 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 	holt_jnl_frame(t, xid, NULL);
 	frame_replace(t, fid, nf);
 	t->spills++;
+done:
 	cp_free(cx);
 	holt_port_free(pk);
 	holt_port_free(sz);
@@ -1021,6 +1216,45 @@ free_pk:
 free_sz:
 	holt_port_free(sz);
 	return err;
+}
+
+/**
+ * holt_spill_frame() - move about half of a frame into a new child frame
+ * @t: tree
+ * @fid: frame id
+ *
+ * Prefers a sibling split or a lift (both keep the frame tree shallow);
+ * when a lift needs room in the parent frame, the parent is compacted or
+ * spilled first.
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, -ENOSPC when nothing worth moving exists, or -ENOMEM; on
+ * error the tree holds the same keys.
+ */
+int holt_spill_frame(struct holt_tree *t, u32 fid)
+{
+	u32 busy = 0, tries, live;
+	u8 *g;
+	int err;
+
+	for (tries = 0; tries < 4; tries++) {
+		err = spill_once(t, fid, true, &busy);
+		if (err != -EAGAIN)
+			return err;
+		/* the parent lacks room for the lifted routing: make some */
+		g = tree_frame(t, busy);
+		if (!g)
+			break;
+		live = frame_live(g);
+		if (live != frame_used(g) &&
+		    live + 1024 <= t->budget - t->budget / 4)
+			err = holt_compact_frame(t, busy);
+		else
+			err = spill_once(t, busy, false, &busy);
+		if (err)
+			break;
+	}
+	return spill_once(t, fid, false, &busy);
 }
 
 /* ---- merging ---- */

@@ -290,6 +290,34 @@ static inline u16 node_find(const u8 *n, u8 b)
 }
 
 /*
+ * Offset within inner node @n of the u16 that holds the child for byte @b,
+ * 0 when there is none.
+ */
+static inline u32 node_slot(const u8 *n, u8 b)
+{
+	u32 i, cnt = node_count(n);
+
+	switch (n[1]) {
+	case HOLT_N_4:
+		for (i = 0; i < cnt && i < 4; i++)
+			if (n[N4_KEYS + i] == b)
+				return N4_CHILD + 2 * i;
+		return 0;
+	case HOLT_N_16:
+		for (i = 0; i < cnt && i < 16; i++)
+			if (n[N16_KEYS + i] == b)
+				return N16_CHILD + 2 * i;
+		return 0;
+	case HOLT_N_48:
+		i = n[N48_INDEX + b];
+		return i && i <= 48 ? N48_CHILD + 2 * (i - 1) : 0;
+	case HOLT_N_256:
+		return rd16(n + N256_CHILD + 2 * b) ? N256_CHILD + 2 * b : 0;
+	}
+	return 0;
+}
+
+/*
  * The first child of inner node @n whose byte is >= @from (0..256).
  * Returns the byte, or -1 when there is none; *@child gets the enc.
  * Node4 and Node16 keys are sorted.

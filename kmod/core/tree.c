@@ -399,30 +399,6 @@ struct put_plan {
 	u32 nodes;	/* bodies added */
 };
 
-static u32 node_slot(const u8 *n, u8 b)
-{
-	u32 i, cnt = node_count(n);
-
-	switch (n[1]) {
-	case HOLT_N_4:
-		for (i = 0; i < cnt && i < 4; i++)
-			if (n[N4_KEYS + i] == b)
-				return N4_CHILD + 2 * i;
-		return 0;
-	case HOLT_N_16:
-		for (i = 0; i < cnt && i < 16; i++)
-			if (n[N16_KEYS + i] == b)
-				return N16_CHILD + 2 * i;
-		return 0;
-	case HOLT_N_48:
-		i = n[N48_INDEX + b];
-		return i ? N48_CHILD + 2 * (i - 1) : 0;
-	case HOLT_N_256:
-		return rd16(n + N256_CHILD + 2 * b) ? N256_CHILD + 2 * b : 0;
-	}
-	return 0;
-}
-
 static u32 common_len(const u8 *a, const u8 *b, u32 n)
 {
 	u32 i = 0;
