@@ -46,4 +46,14 @@ crash-test vm-persist: tools
 
 # make check: the reboot tests and CUTS power cuts (about 15 + 2 * CUTS
 # VM boots: roughly 10 + 2.5 * CUTS minutes under software emulation).
-CHECK_TARGETS += vm-persist crash-test
+CHECK_TARGETS += vm-persist crash-test corrupt-test
+
+# Damaged images (tests/crash/corrupt.sh): 8 damaged copies per round,
+# attached in one boot; each must be refused with a message or attach and
+# be readable, and the kernel log must stay clean.
+CORRUPT_ROUNDS ?= 2
+
+.PHONY: corrupt-test
+
+corrupt-test: module userspace tools
+	$(SRC)/tests/crash/corrupt.sh $(CORRUPT_ROUNDS)
