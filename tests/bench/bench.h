@@ -132,6 +132,14 @@ bool bench_keys_contains(const struct bench_keys *ks,
 /* Successor of a rolled-up prefix: the least key above all that extend it. */
 uint32_t bench_prefix_successor(uint8_t *buf, const uint8_t *p, uint32_t len);
 
+/*
+ * Directories of file-backed peers, removed at exit (also after
+ * bench_die() or SIGINT/SIGTERM/SIGHUP) unless forgotten first.
+ */
+void bench_tmpdir_add(const char *path);
+void bench_tmpdir_forget(const char *path);
+void bench_tmpdir_remove(const char *path);
+
 void bench_die(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 

@@ -34,17 +34,6 @@ struct bench_lmdb {
 	char path[256];
 };
 
-static void bench_lmdb_rmdir(const char *path)
-{
-	char f[300];
-
-	snprintf(f, sizeof(f), "%s/data.mdb", path);
-	unlink(f);
-	snprintf(f, sizeof(f), "%s/lock.mdb", path);
-	unlink(f);
-	rmdir(path);
-}
-
 static void *bench_lmdb_open(const struct bench_opts *o, char *err,
 			     size_t errlen)
 {
@@ -68,6 +57,7 @@ static void *bench_lmdb_open(const struct bench_opts *o, char *err,
 		snprintf(err, errlen, "mkdtemp %s: %m", l->path);
 		goto out_free;
 	}
+	bench_tmpdir_add(l->path);
 	rc = mdb_env_create(&l->env);
 	if (rc)
 		goto out_lmdb;
@@ -107,7 +97,7 @@ out_env:
 out_lmdb:
 	snprintf(err, errlen, "%s", mdb_strerror(rc));
 out_dir:
-	bench_lmdb_rmdir(l->path);
+	bench_tmpdir_remove(l->path);
 out_free:
 	free(l->succ);
 	free(l);
@@ -125,7 +115,7 @@ static void bench_lmdb_close(void *e)
 	if (l->rtxn)
 		mdb_txn_abort(l->rtxn);
 	mdb_env_close(l->env);
-	bench_lmdb_rmdir(l->path);
+	bench_tmpdir_remove(l->path);
 	free(l->succ);
 	free(l);
 }

@@ -76,6 +76,7 @@ static void *bench_rocksdb_open(const struct bench_opts *o, char *err,
 		snprintf(err, errlen, "mkdtemp %s: %m", r->path);
 		goto out_free;
 	}
+	bench_tmpdir_add(r->path);
 	r->opt = rocksdb_options_create();
 	rocksdb_options_set_create_if_missing(r->opt, 1);
 	r->table = rocksdb_block_based_options_create();
@@ -93,7 +94,7 @@ static void *bench_rocksdb_open(const struct bench_opts *o, char *err,
 	if (!r->db) {
 		snprintf(err, errlen, "rocksdb_open: %s", rerr ? rerr : "?");
 		rocksdb_free(rerr);
-		rmdir(r->path);
+		bench_tmpdir_remove(r->path);
 		goto out_free;
 	}
 	r->walk = o->list_walk;
@@ -121,7 +122,7 @@ static void bench_rocksdb_close(void *e)
 			r->path, rerr);
 		rocksdb_free(rerr);
 	}
-	rmdir(r->path);
+	bench_tmpdir_remove(r->path);
 	bench_rocksdb_free(r);
 }
 
