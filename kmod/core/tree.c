@@ -171,6 +171,35 @@ static void jnl_commit(struct holt_jnl *j)
 	j->len = 0;
 }
 
+/* Maximum journal buffer a tree keeps for its next batch. */
+#define JNL_KEEP	(256u * 1024u)
+
+/* Start a journal, reusing the buffer of an earlier batch. */
+static void jnl_begin(struct holt_tree *t, struct holt_jnl *j)
+{
+	*j = t->spare;
+	j->len = 0;
+	t->spare.buf = NULL;
+	t->spare.cap = 0;
+	t->jnl = j;
+	t->no_maint = true;
+}
+
+/* End a journal (committed or rolled back): keep a small buffer. */
+static void jnl_end(struct holt_tree *t, struct holt_jnl *j)
+{
+	t->jnl = NULL;
+	t->no_maint = false;
+	if (j->cap <= JNL_KEEP && !t->spare.buf) {
+		t->spare.buf = j->buf;
+		t->spare.cap = j->cap;
+		t->spare.len = 0;
+	} else {
+		holt_port_free(j->buf);
+	}
+	j->buf = NULL;
+}
+
 /**
  * holt_tree_new_id() - find a free frame id, growing the table
  * @t: tree
@@ -260,6 +289,7 @@ void holt_tree_destroy(struct holt_tree *t)
 	for (i = 0; i < t->frames_cap; i++)
 		holt_port_frame_free(t->frames[i], HOLT_FRAME_SIZE);
 	holt_port_free(t->frames);
+	holt_port_free(t->spare.buf);
 	holt_port_free(t);
 }
 
@@ -930,14 +960,13 @@ static int tree_rename_atomic(struct holt_tree *t, const u8 *src, u32 slen,
 			      const u8 *dst, u32 dlen, bool force,
 			      u64 *version)
 {
-	struct holt_jnl j = { 0 };
+	struct holt_jnl j;
 	u64 seq0 = *t->seq, keys0 = t->nr_keys;
 	int err;
 
 	if (t->jnl)
 		return tree_rename(t, src, slen, dst, dlen, force, version);
-	t->jnl = &j;
-	t->no_maint = true;
+	jnl_begin(t, &j);
 	err = tree_rename(t, src, slen, dst, dlen, force, version);
 	if (err) {
 		jnl_rollback(t, &j);
@@ -946,9 +975,7 @@ static int tree_rename_atomic(struct holt_tree *t, const u8 *src, u32 slen,
 	} else {
 		jnl_commit(&j);
 	}
-	t->jnl = NULL;
-	t->no_maint = false;
-	holt_port_free(j.buf);
+	jnl_end(t, &j);
 	return err;
 }
 
@@ -1185,7 +1212,7 @@ static int batch_one(struct holt_tree *t, const struct holt_batch_op *op)
 int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 		    u32 nr, u32 *failed)
 {
-	struct holt_jnl j = { 0 };
+	struct holt_jnl j;
 	u64 seq0 = *t->seq, keys0 = t->nr_keys;
 	u64 sp0 = t->spills, cp0 = t->compactions, mg0 = t->merges;
 	u32 i;
@@ -1203,8 +1230,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 			return err;
 		}
 	}
-	t->jnl = &j;
-	t->no_maint = true;
+	jnl_begin(t, &j);
 	for (i = 0; i < nr; i++) {
 		err = batch_one(t, &ops[i]);
 		if (err)
@@ -1222,9 +1248,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 	} else {
 		jnl_commit(&j);
 	}
-	t->jnl = NULL;
-	t->no_maint = false;
-	holt_port_free(j.buf);
+	jnl_end(t, &j);
 	return err;
 }
 

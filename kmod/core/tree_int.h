@@ -28,6 +28,7 @@ struct holt_tree {
 	u64 nr_keys;
 	u64 spills, compactions, merges;
 	struct holt_jnl *jnl;	/* non-NULL while a batch applies */
+	struct holt_jnl spare;	/* journal buffer kept between batches */
 	bool no_maint;		/* no merges (inside batches) */
 };
 
