@@ -16,13 +16,14 @@
 # consistent and holt-dump (offline replay) must print what the kernel
 # dumped.
 #
-# Usage: tests/crash/crash.sh [CUTS]   (default 3; CUT_MIN/CUT_MAX seconds)
+# Usage: tests/crash/crash.sh [CUTS]   (default 3; CUT_MIN/CUT_MAX seconds,
+# default 3 and 12, counted from the writer's start)
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM="$SRC/scripts/vm.sh"
 CUTS=${1:-3}
-CUT_MIN=${CUT_MIN:-12}
-CUT_MAX=${CUT_MAX:-30}
+CUT_MIN=${CUT_MIN:-3}
+CUT_MAX=${CUT_MAX:-12}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/holt-crash.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 IMG=$WORK/disk.img
