@@ -35,7 +35,7 @@ OPT_FLAGS := -O2 -g
 
 .PHONY: all module userspace clean check deps test-unit load unload
 
-all: module userspace
+all: module userspace tools
 
 deps:
 	@$(SRC)/scripts/deps.sh
