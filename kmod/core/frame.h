@@ -252,6 +252,30 @@ static inline u32 body_size(const u8 *n)
 	}
 }
 
+#define SWAR_ONES	0x0101010101010101ull
+#define SWAR_HIGHS	0x8080808080808080ull
+
+/*
+ * Index (0..15) of the first of the 16 bytes at @k equal to @b, 16 when
+ * none is: a word-at-a-time search (no branch per key).  In each word the
+ * lowest flagged byte is exact (a false flag can only sit above a true
+ * one), and the keys of a node are distinct.
+ */
+static inline u32 n16_match(const u8 *k, u8 b)
+{
+	u64 pat = SWAR_ONES * b, w, m;
+
+	w = holt_get_le64(k) ^ pat;
+	m = (w - SWAR_ONES) & ~w & SWAR_HIGHS;
+	if (m)
+		return (u32)__builtin_ctzll(m) / 8;
+	w = holt_get_le64(k + 8) ^ pat;
+	m = (w - SWAR_ONES) & ~w & SWAR_HIGHS;
+	if (m)
+		return 8 + (u32)__builtin_ctzll(m) / 8;
+	return 16;
+}
+
 /*
  * Find the child of inner node @n for byte @b: its enc or 0.  Only reads
  * within the node body, whatever the bytes say (count is clamped).
@@ -269,14 +293,10 @@ static inline u16 node_find(const u8 *n, u8 b)
 		return 0;
 	case HOLT_N_16:
 		cnt = n[0] > 16 ? 16 : n[0];
-		for (i = 0; i < cnt; i++) {
-			if (n[N16_KEYS + i] < b)
-				continue;
-			if (n[N16_KEYS + i] == b)
-				return rd16(n + N16_CHILD + 2 * i);
+		i = n16_match(n + N16_KEYS, b);
+		if (i >= cnt)
 			return 0;
-		}
-		return 0;
+		return rd16(n + N16_CHILD + 2 * i);
 	case HOLT_N_48:
 		i = n[N48_INDEX + b];
 		if (!i || i > 48)

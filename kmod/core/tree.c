@@ -302,10 +302,18 @@ static int check_key(const u8 *key, u32 klen)
 	return 0;
 }
 
-static bool leaf_is(const u8 *l, const u8 *key, u32 klen, u8 fp)
+/*
+ * Whether leaf @l holds @key.  The stored fingerprint is not used here:
+ * hashing the key costs more than comparing the length and the last byte
+ * (where path keys differ), which rejects nearly every other key before
+ * the full compare.
+ */
+static bool leaf_is(const u8 *l, const u8 *key, u32 klen)
 {
-	return l[LEAF_FP] == fp && leaf_klen(l) == klen &&
-	       !memcmp(leaf_key(l), key, klen);
+	const u8 *lk = leaf_key(l);
+
+	return leaf_klen(l) == klen && lk[klen - 1] == key[klen - 1] &&
+	       !memcmp(lk, key, klen);
 }
 
 /*
@@ -325,7 +333,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 		u16 c;
 
 		if (type == HOLT_N_LEAF) {
-			if (!leaf_is(n, key, klen, holt_leaf_fp(key, klen)))
+			if (!leaf_is(n, key, klen))
 				return -ENOENT;
 			*fidp = fid;
 			*leafp = n;
@@ -345,7 +353,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 			if (!c)
 				return -ENOENT;
 			n = f + holt_dec(c);
-			if (!leaf_is(n, key, klen, holt_leaf_fp(key, klen)))
+			if (!leaf_is(n, key, klen))
 				return -ENOENT;
 			*fidp = fid;
 			*leafp = n;
