@@ -324,10 +324,8 @@ static inline u32 node_slot(const u8 *n, u8 b)
 				return N4_CHILD + 2 * i;
 		return 0;
 	case HOLT_N_16:
-		for (i = 0; i < cnt && i < 16; i++)
-			if (n[N16_KEYS + i] == b)
-				return N16_CHILD + 2 * i;
-		return 0;
+		i = n16_match(n + N16_KEYS, b);
+		return i < cnt && i < 16 ? N16_CHILD + 2 * i : 0;
 	case HOLT_N_48:
 		i = n[N48_INDEX + b];
 		return i && i <= 48 ? N48_CHILD + 2 * (i - 1) : 0;
