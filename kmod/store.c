@@ -226,13 +226,15 @@ struct holt_store *holt_store_get(const char *name)
 				found = s;
 				break;
 			}
-		} else if (found) {
+			continue;
+		}
+		/* No name: the only store, if exactly one is attached. */
+		if (found) {
 			found = NULL;
 			err = -EINVAL;
 			break;
-		} else {
-			found = s;
 		}
+		found = s;
 	}
 	/* The list's own reference keeps a listed store's count above 0. */
 	if (found)

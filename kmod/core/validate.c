@@ -337,31 +337,36 @@ static int v_walk(struct v_ctx *v, u16 root, u32 depth)
 	return err;
 }
 
+/*
+ * The body at @enc must be listed in the slot table at an index in
+ * [@start, *@tail): a body several entries share is listed once.  When it
+ * is not, it must be the next entry, at *@tail, which is then consumed.
+ */
+static int v_expect(const u8 *f, u16 enc, u32 start, u32 *tail, u32 num)
+{
+	u32 e = ((u32)f[holt_dec(enc) + 1] << 17) | (holt_dec(enc) / 8u);
+	u32 i;
+
+	for (i = start; i < *tail; i++)
+		if (holt_get_le32(f + HOLT_SLOT_OFF + 4 * i) == e)
+			return 0;
+	if (*tail >= num || holt_get_le32(f + HOLT_SLOT_OFF + 4 * *tail) != e)
+		return -EUCLEAN;
+	(*tail)++;
+	return 0;
+}
+
 /* The slot table must be what holt_frame_seal() writes. */
 static int v_slots(struct v_ctx *v)
 {
 	const u8 *f = v->f;
-	u32 num = rd16(f + HDR_NUM_SLOTS), head = 0, tail = 0, i;
+	u32 num = rd16(f + HDR_NUM_SLOTS), head = 0, tail = 0;
 	u16 root = rd16(f + HDR_ROOT), base = rd16(f + HDR_BASE);
-
-#define V_EXPECT(enc, start)						\
-	do {								\
-		u32 _e = ((u32)f[holt_dec(enc) + 1] << 17) |		\
-			 (holt_dec(enc) / 8u);				\
-		for (i = (start); i < tail; i++)			\
-			if (holt_get_le32(f + HOLT_SLOT_OFF + 4 * i) == _e) \
-				break;					\
-		if (i == tail) {					\
-			if (tail >= num ||				\
-			    holt_get_le32(f + HOLT_SLOT_OFF + 4 * tail) != _e) \
-				return -EUCLEAN;			\
-			tail++;						\
-		}							\
-	} while (0)
 
 	if (num > HOLT_MAX_SLOTS || num != v->nodes)
 		return -EUCLEAN;
-	V_EXPECT(root, 0);
+	if (v_expect(f, root, 0, &tail, num))
+		return -EUCLEAN;
 	while (head < tail) {
 		u32 e = holt_get_le32(f + HOLT_SLOT_OFF + 4 * head++);
 		const u8 *n = f + (e & 0x1ffffu) * 8u;
@@ -370,21 +375,23 @@ static int v_slots(struct v_ctx *v)
 		int b = 0;
 
 		if (n[1] == HOLT_N_PREFIX) {
-			V_EXPECT(rd16(n + PFX_CHILD), start);
+			if (v_expect(f, rd16(n + PFX_CHILD), start, &tail, num))
+				return -EUCLEAN;
 			continue;
 		}
 		if (!type_is_inner(n[1]))
 			continue;
-		if (rd16(n + NODE_TERM))
-			V_EXPECT(rd16(n + NODE_TERM), start);
+		if (rd16(n + NODE_TERM) &&
+		    v_expect(f, rd16(n + NODE_TERM), start, &tail, num))
+			return -EUCLEAN;
 		while ((b = node_next(n, (u32)b, &c)) >= 0) {
-			V_EXPECT(c, start);
+			if (v_expect(f, c, start, &tail, num))
+				return -EUCLEAN;
 			b++;
 		}
 	}
-	if (base)
-		V_EXPECT(base, tail);
-#undef V_EXPECT
+	if (base && v_expect(f, base, tail, &tail, num))
+		return -EUCLEAN;
 	return tail == num ? 0 : -EUCLEAN;
 }
 
