@@ -1318,6 +1318,9 @@ static u32 tree_depth(struct holt_tree *t)
 					break;
 				if (f[off + 1] != HOLT_N_BLOB)
 					continue;
+				/* Dead bodies are not validated: stay in bounds. */
+				if (off + HOLT_BLOB_SIZE > hdr32(f, HDR_USED))
+					break;
 				c = holt_get_le64(f + off + BLOB_CHILD);
 				if (c < t->frames_cap && t->frames[c] &&
 				    depth[c] < depth[i] + 1) {

@@ -10,12 +10,18 @@
  *     one put spill again and again: 256 small keys took ~1,800 frames.
  *  3. A scan with prefix NULL and plen 0 (no prefix) passed NULL to
  *     memcmp (undefined behaviour, caught by UBSan).
+ *  4. The frame-depth statistic walks every body up to the bump cursor,
+ *     dead ones included, which the validator does not check: a frame from
+ *     a device whose cursor is at the end and whose last dead 8 bytes say
+ *     "Blob" made it read past the frame (caught by ASan).
  *
  * (Inputs that made fuzz_ops fail are kept in tests/fuzz/seeds-fuzz_ops/,
  * which every fuzz run replays first.)
  */
 #include "tree.h"
 #include "validate.h"
+#include "tree_load.h"
+#include "frame.h"
 #include "harness.h"
 
 static int count_cb(void *ctx, const struct holt_scan_item *it)
@@ -103,9 +109,57 @@ static void null_prefix(void)
 	harness_case_ok();
 }
 
+/* 4: a loaded frame whose dead tail ends in an 8-byte "Blob". */
+static void dead_blob_tail(void)
+{
+	struct holt_tree_config cfg = { 0 };
+	struct holt_tree_stats st;
+	struct holt_tree *t, *t2;
+	u64 seq = 0, seq2 = 0;
+	u8 **f;
+	u32 off, used, lim;
+	int err;
+
+	t = mk(&seq, 0);
+	CHECK_EQ(holt_tree_put(t, (const u8 *)"a", 1, (const u8 *)"v", 1, 0,
+			       0, NULL), 0);
+	lim = holt_tree_id_limit(t);
+	CHECK(lim >= 2 && holt_tree_frame_peek(t, 1), "no frame 1");
+	for (off = 2; off < lim; off++)
+		CHECK(!holt_tree_frame_peek(t, off), "frame %u", off);
+	f = calloc(lim, sizeof(*f));
+	CHECK(f, "out of memory");
+	f[1] = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	CHECK(f[1], "out of memory");
+	CHECK_EQ(holt_tree_frame_copy_id(t, 1, f[1]), 0);
+	holt_tree_destroy(t);
+
+	/* Dead 8-byte bodies from the old cursor to the end, the last a Blob. */
+	used = holt_get_le32(f[1] + HDR_USED);
+	for (off = used; off < HOLT_FRAME_SIZE; off += 8) {
+		memset(f[1] + off, 0, 8);
+		f[1][off + 1] = HOLT_N_EMPTY;
+	}
+	f[1][HOLT_FRAME_SIZE - 8 + 1] = HOLT_N_BLOB;
+	holt_put_le32(HOLT_FRAME_SIZE, f[1] + HDR_USED);
+	holt_put_le32(HOLT_FRAME_SIZE - used, f[1] + HDR_DEAD);
+	holt_frame_seal(f[1]);
+	CHECK_EQ(holt_frame_validate(f[1], 0), 0);
+
+	cfg.seq = &seq2;
+	t2 = holt_tree_open(&cfg, f, lim, &err);
+	CHECK(t2, "open: %d", err);
+	free(f);
+	holt_tree_get_stats(t2, &st);
+	CHECK_EQ(st.keys, 1);
+	CHECK_EQ(st.depth, 1);
+	holt_tree_destroy(t2);
+}
+
 int main(void)
 {
 	harness_init("test_regress", "REGRESS_SEED");
+	dead_blob_tail();
 	null_prefix();
 	wide_spill();
 	wide_scan();
