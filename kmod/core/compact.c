@@ -29,6 +29,7 @@
  * everything untouched.
  */
 #include "tree_int.h"
+#include "grow.h"
 
 /* sblob of the results that point at the Blob a spillover creates */
 #define CP_SPILL_BLOB	0xffffu
@@ -130,13 +131,10 @@ static int cp_push(struct cp_ctx *cx, const u8 *sf, u16 src, bool keep,
 
 	if (cx->sp == cx->scap) {
 		u32 cap = cx->scap ? cx->scap * 2 : 64;
-		struct cp_ent *ns = holt_port_alloc(sizeof(*ns) * cap);
+		struct cp_ent *ns = holt_grow(cx->st, cx->sp, cap, sizeof(*ns));
 
 		if (!ns)
 			return -ENOMEM;
-		if (cx->sp)
-			memcpy(ns, cx->st, sizeof(*ns) * cx->sp);
-		holt_port_free(cx->st);
 		cx->st = ns;
 		cx->scap = cap;
 	}
@@ -158,13 +156,11 @@ static int cp_add_res(struct cp_ctx *cx, u8 byte, u16 dst, const u8 *sf,
 
 	if (cx->rlen == cx->rcap) {
 		u32 cap = cx->rcap ? cx->rcap * 2 : 256;
-		struct cp_res *nr = holt_port_alloc(sizeof(*nr) * cap);
+		struct cp_res *nr = holt_grow(cx->res, cx->rlen, cap,
+					       sizeof(*nr));
 
 		if (!nr)
 			return -ENOMEM;
-		if (cx->rlen)
-			memcpy(nr, cx->res, sizeof(*nr) * cx->rlen);
-		holt_port_free(cx->res);
 		cx->res = nr;
 		cx->rcap = cap;
 	}

@@ -14,6 +14,7 @@
  * prefix with everything under it).
  */
 #include "tree_int.h"
+#include "grow.h"
 
 enum { SEEK_GE, SEEK_GT, SEEK_AFTER };
 
@@ -49,12 +50,9 @@ static int it_push(struct holt_iter *it, const u8 *f, u16 node, u32 lo,
 
 		if (cap > HOLT_KEY_MAX * 2 + 64 + it->t->nr_frames * 2)
 			return -EUCLEAN;
-		ns = holt_port_alloc(sizeof(*ns) * cap);
+		ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
 		if (!ns)
 			return -ENOMEM;
-		if (it->sp)
-			memcpy(ns, it->st, sizeof(*ns) * it->sp);
-		holt_port_free(it->st);
 		it->st = ns;
 		it->cap = cap;
 	}

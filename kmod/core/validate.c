@@ -19,6 +19,7 @@
  * not checked.
  */
 #include "frame.h"
+#include "grow.h"
 
 #define V_UNITS		(HOLT_DATA_SIZE / 8u)
 #define V_MAX_BLOBS	(HOLT_DATA_SIZE / HOLT_BLOB_SIZE + 1u)
@@ -119,12 +120,9 @@ static int v_push(struct v_ctx *v, u16 enc, u32 depth)
 
 		if (cap > V_UNITS * 2)
 			return -EUCLEAN;
-		ns = holt_port_alloc(sizeof(*ns) * cap);
+		ns = holt_grow(v->st, v->sp, cap, sizeof(*ns));
 		if (!ns)
 			return -ENOMEM;
-		if (v->sp)
-			memcpy(ns, v->st, sizeof(*ns) * v->sp);
-		holt_port_free(v->st);
 		v->st = ns;
 		v->cap = cap;
 	}
