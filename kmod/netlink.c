@@ -145,6 +145,7 @@ static const struct nla_policy holt_nl_policy[HOLT_A_MAX + 1] = {
 	[HOLT_A_MODE]		= NLA_POLICY_MAX(NLA_U32, 0777),
 	[HOLT_A_STATS]		= HOLT_NL_REPLY_ONLY,
 	[HOLT_A_WAL_MB]		= { .type = NLA_U32 },
+	[HOLT_A_CACHE_MB]	= { .type = NLA_U32 },
 	[HOLT_A_PAD]		= HOLT_NL_REPLY_ONLY,
 };
 
@@ -1399,7 +1400,13 @@ static int holt_nl_put_stats(struct sk_buff *msg, struct holt_store_tree *st)
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_DELS,
 			      atomic64_read(&st->dels), HOLT_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_SCANS,
-			      atomic64_read(&st->scans), HOLT_STATS_A_PAD)) {
+			      atomic64_read(&st->scans), HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_RESIDENT, ts.resident,
+			      HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_LOADS, ts.loads,
+			      HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_EVICTIONS, ts.evictions,
+			      HOLT_STATS_A_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -1517,6 +1524,14 @@ static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[HOLT_A_DURABILITY])
 		args.durability = nla_get_u8(attrs[HOLT_A_DURABILITY]);
+	if (attrs[HOLT_A_CACHE_MB]) {
+		if (!args.device) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[HOLT_A_CACHE_MB],
+					    "a frame cache budget is for a store on a device");
+			return -EINVAL;
+		}
+		args.cache_mb = nla_get_u32(attrs[HOLT_A_CACHE_MB]);
+	}
 	if (attrs[HOLT_A_MODE])
 		args.mode = nla_get_u32(attrs[HOLT_A_MODE]);
 	if (attrs[HOLT_A_UID]) {

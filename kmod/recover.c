@@ -13,8 +13,10 @@
  *    (holt_super_chain_next()); every map entry must name a tree of the
  *    catalog and a slot inside the area that no other entry or chain uses.
  * 3. Every frame is read from its slot and must carry the id and checksum
- *    the map gives; holt_tree_open() validates each frame and the links
- *    between them, then builds the tree.
+ *    the map gives (holt_cache_read()); holt_tree_open_lazy() validates
+ *    each frame and the links between them, keeps as many as the frame
+ *    cache's budget allows and drops the others, to be read again when
+ *    needed (cache.c).
  * 4. The log is scanned from the checkpoint position (holt_wal_scan()) and
  *    every record re-applied with the versions it carries; an op whose
  *    version is not above the key's is skipped (idempotency).
@@ -35,11 +37,12 @@
 #include "checkpoint.h"
 #include "core/frame.h"
 #include "core/tree_load.h"
+#include "core/tree_cache.h"
 
 struct rc_tree {
 	u32 id;
 	char name[HOLT_CAT_NAME_MAX + 1];
-	u8 **frames;
+	u8 *present;		/* by frame id: the map names an image */
 	u32 cap;
 };
 
@@ -171,7 +174,7 @@ static int rc_catalog(struct rc_ctx *rc, const u8 *cat, u32 len)
 	return 0;
 }
 
-/* Read every frame of the map into its tree's table. */
+/* Record where every frame of the map is; the frames are read later. */
 static int rc_frames(struct rc_ctx *rc, const u8 *map, u64 len,
 		     const char **msg)
 {
@@ -180,8 +183,6 @@ static int rc_frames(struct rc_ctx *rc, const u8 *map, u64 len,
 	struct holt_ptree *pt;
 	struct rc_tree *t;
 	u64 i;
-	u8 *f;
-	int err;
 
 	if (len % HOLT_MAP_ENTRY_SIZE)
 		return -EUCLEAN;
@@ -198,46 +199,29 @@ static int rc_frames(struct rc_ctx *rc, const u8 *map, u64 len,
 		__set_bit(e.slot, p->slot_used);
 		if (e.frame_id >= t->cap) {
 			u32 cap = max_t(u32, 16, t->cap);
-			u8 **nf;
+			u8 *np;
 
 			while (cap <= e.frame_id)
 				cap *= 2;
-			nf = kvcalloc(cap, sizeof(*nf), GFP_KERNEL);
-			if (!nf)
+			np = kvzalloc(cap, GFP_KERNEL);
+			if (!np)
 				return -ENOMEM;
 			if (t->cap)
-				memcpy(nf, t->frames, sizeof(*nf) * t->cap);
-			kvfree(t->frames);
-			t->frames = nf;
+				memcpy(np, t->present, t->cap);
+			kvfree(t->present);
+			t->present = np;
 			t->cap = cap;
 		}
-		if (t->frames[e.frame_id])
+		if (t->present[e.frame_id])
 			return -EUCLEAN;
-		f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
-		if (!f)
-			return -ENOMEM;
-		t->frames[e.frame_id] = f;
-		err = holt_bdev_read(&p->bd, holt_super_slot_byte(&p->sb, e.slot),
-				     f, HOLT_FRAME_SIZE);
-		if (err) {
-			*msg = "reading a frame failed (I/O error)";
-			return err;
-		}
-		*msg = "a frame is damaged (checksum or identity; see the kernel log)";
-		if (holt_get_le32(f + HDR_CSUM) != e.frame_crc ||
-		    holt_get_le64(f + HDR_FRAME_ID) != e.frame_id) {
-			pr_warn("frame %llu of tree %u in slot %llu: checksum or identity does not match the frame map\n",
-				e.frame_id, e.tree, e.slot);
-			return -EUCLEAN;
-		}
+		t->present[e.frame_id] = 1;
 		pt = holt_ckpt_ptree(p, e.tree, (u32)e.frame_id + 1);
 		if (!pt)
 			return -ENOMEM;
 		pt->f[e.frame_id].slot = e.slot;
 		pt->f[e.frame_id].crc = e.frame_crc;
-		pt->f[e.frame_id].used = holt_get_le32(f + HDR_USED);
-		pt->f[e.frame_id].max_seq = holt_get_le64(f + HDR_MAX_SEQ);
 		pt->f[e.frame_id].generation = e.generation;
+		pt->f[e.frame_id].gen = 0;	/* a new tree's count */
 	}
 	*msg = NULL;
 	return 0;
@@ -494,20 +478,30 @@ int holt_recover(struct holt_persist *p, const char **msg)
 			.seq = &s->seq,
 			.data_budget = holt_store_limits.data_budget,
 		};
+		u32 budget = p->cache.budget, keep = U32_MAX, have;
+		struct holt_ptree *pt;
 		struct holt_tree *t;
-		u32 id;
 
-		t = holt_tree_open(&cfg, rc.trees[i].frames, rc.trees[i].cap,
-				   &err);
+		pt = holt_ckpt_ptree(p, rc.trees[i].id, 1);
+		err = -ENOMEM;
+		*msg = "out of memory";
+		if (!pt)
+			goto out;
+		if (budget) {
+			have = holt_cache_resident(p);
+			keep = budget > have ? budget - have : 0;
+		}
+		t = holt_tree_open_lazy(&cfg, rc.trees[i].present,
+					rc.trees[i].cap, &pt->loader, keep,
+					&err);
 		if (!t) {
 			pr_warn("%s: tree %s: its frames do not form a valid tree (%d)\n",
 				s->device, rc.trees[i].name, err);
-			*msg = "a tree's frames are damaged or inconsistent (see the kernel log)";
+			*msg = err == -EIO ? "reading a frame failed (I/O error)" :
+			       err == -ENOMEM ? "out of memory" :
+			       "a tree's frames are damaged or inconsistent (see the kernel log)";
 			goto out;
 		}
-		/* the tree owns the images now */
-		for (id = 0; id < rc.trees[i].cap; id++)
-			rc.trees[i].frames[id] = NULL;
 		err = holt_store_tree_adopt(s, rc.trees[i].name, rc.trees[i].id,
 					    t);
 		if (err) {
@@ -569,14 +563,8 @@ int holt_recover(struct holt_persist *p, const char **msg)
 	}
 	*msg = NULL;
 out:
-	for (i = 0; i < rc.nr_trees; i++) {
-		u32 id;
-
-		for (id = 0; id < rc.trees[i].cap; id++)
-			holt_port_frame_free(rc.trees[i].frames[id],
-					     HOLT_FRAME_SIZE);
-		kvfree(rc.trees[i].frames);
-	}
+	for (i = 0; i < rc.nr_trees; i++)
+		kvfree(rc.trees[i].present);
 	kfree(rc.trees);
 	kfree(cslots);
 	kfree(mslots);

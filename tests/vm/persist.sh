@@ -7,6 +7,8 @@
 #  1. format, attach, load 100,000 keys, detach; boot again, attach: every
 #     key and value present (dump | sort | cmp), and a new version is above
 #     every version handed out before;
+#  1b. the same store attached with --cache-mb 2 (4 frames of ~40): dump,
+#     gets, writes, stats show evictions and loads and few resident frames;
 #  2. write 2,000 keys in sync mode and power off without detach; boot again:
 #     the log replays them (and the 100,000 are still there);
 #  3. async mode: writes, then 'holt sync', then power off: all there;
@@ -67,6 +69,55 @@ v2=$(echo "$out" | tail -1)
 [ -n "$v1" ] && [ -n "$v2" ] && [ "$v2" -gt "$v1" ] 2>/dev/null &&
 	pass "boot 2: new version $v2 above the old $v1" ||
 	fail "boot 2: version $v2 not above $v1"
+
+# 1b. the same store with a frame cache far smaller than it (2 MiB: 4 of
+# its frames): every key still reads right, frames are evicted and read
+# back, writes under the small budget survive a detach
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p --cache-mb 2
+sh gen.sh 100000 big > exp
+printf "probe\tx\nprobe2\ty\n" >> exp
+sort exp > exp.s
+holt -s p dump | sort > got.s
+cmp exp.s got.s && echo SAME
+sh gen.sh 100000 big | awk "NR % 97 == 0" | cut -f1 > some
+while read k; do holt -s p get "$k"; done < some > gotvals
+sh gen.sh 100000 big | awk "NR % 97 == 0" | cut -f2 | cmp - gotvals && echo GETS
+sh gen.sh 3000 small > keys
+holt -s p load keys
+holt -s p checkpoint
+sleep 1
+holt -s p stats > st
+cat st
+holt detach p
+holt attach /dev/vda --name p
+sort exp keys > exp2.s
+holt -s p dump | sort > got2.s
+cmp exp2.s got2.s && echo SAME2
+cut -f1 keys | sed "s/^/del /" | holt -s p batch
+holt -s p count small/
+holt detach p
+dmesg | grep -i "holt" | grep -v "module verification" | grep -i "damaged\|failed" | sed "s/^/LOG: /" || true' 2>&1) ||
+	{ echo "$out"; fail "boot 2b: small cache"; }
+echo "$out" | grep -q '^SAME$' && pass "boot 2b: --cache-mb 2 (4 frames): every key and value read back" ||
+	{ echo "$out" | tail -25; fail "boot 2b: dump with a small cache differs"; }
+echo "$out" | grep -q '^GETS$' && pass "boot 2b: 1,030 random gets under the small cache" ||
+	fail "boot 2b: gets under the small cache"
+res=$(echo "$out" | awk '$1 == "resident" { print $2 }')
+frm=$(echo "$out" | awk '$1 == "frames" { print $2 }')
+lds=$(echo "$out" | awk '$1 == "loads" { print $2 }')
+evs=$(echo "$out" | awk '$1 == "evictions" { print $2 }')
+echo "     frames $frm, resident $res, loads $lds, evictions $evs"
+[ -n "$res" ] && [ -n "$frm" ] && [ "$frm" -gt 16 ] && [ "$res" -le 8 ] &&
+	[ "$lds" -gt 0 ] && [ "$evs" -gt 0 ] &&
+	pass "boot 2b: at most 8 of $frm frames in memory after a load, $lds loads" ||
+	fail "boot 2b: cache counters (frames $frm resident $res loads $lds evictions $evs)"
+echo "$out" | grep -q '^SAME2$' && echo "$out" | grep -qx 0 &&
+	pass "boot 2b: 3,000 keys written under the small cache survive detach/attach (then deleted)" ||
+	fail "boot 2b: writes under the small cache"
+echo "$out" | grep -q '^LOG: ' &&
+	{ echo "$out" | grep '^LOG: '; fail "boot 2b: damage or failure in holt's kernel log"; } ||
+	pass "boot 2b: no damage or failure in holt's kernel log"
 
 # 2. sync writes, power off without detach: replay
 out=$(vm -- 'set -e
