@@ -1250,7 +1250,6 @@ static int holt_nl_store_list(struct sk_buff *skb, struct netlink_callback *cb)
 static int holt_nl_tree_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct holt_nl_list *l, struct holt_store *s)
 {
-	struct holt_tree_stats stats;
 	struct holt_store_tree *st;
 	int err = 0;
 	void *hdr;
@@ -1258,7 +1257,6 @@ static int holt_nl_tree_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	holt_store_read_lock(s);
 	for (st = holt_store_tree_next(s, l->tree[0] ? l->tree : NULL); st;
 	     st = holt_store_tree_next(s, st->name)) {
-		holt_tree_get_stats(st->tree, &stats);
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &holt_nl_family,
 				  NLM_F_MULTI, HOLT_CMD_TREE_LIST);
@@ -1268,7 +1266,7 @@ static int holt_nl_tree_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		}
 		if (nla_put_string(skb, HOLT_A_STORE, s->name) ||
 		    nla_put_string(skb, HOLT_A_TREE, st->name) ||
-		    nla_put_u64_64bit(skb, HOLT_A_COUNT, stats.keys,
+		    nla_put_u64_64bit(skb, HOLT_A_COUNT, holt_tree_nr_keys(st->tree),
 				      HOLT_A_PAD)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;

@@ -1406,6 +1406,18 @@ u32 holt_tree_nr_frames(struct holt_tree *t)
 }
 
 /**
+ * holt_tree_nr_keys() - live keys of a tree, in O(1)
+ * @t: tree
+ *
+ * Context: the caller excludes writers.
+ * Return: the number of keys.
+ */
+u64 holt_tree_nr_keys(struct holt_tree *t)
+{
+	return t->nr_keys;
+}
+
+/**
  * holt_tree_frame_copy() - a sealed copy of the @i-th frame (by frame id)
  * @t: tree
  * @i: 0 .. holt_tree_nr_frames() - 1

@@ -210,6 +210,7 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st);
  * @buf, which holds HOLT_FRAME_SIZE bytes.
  */
 u32 holt_tree_nr_frames(struct holt_tree *t);
+u64 holt_tree_nr_keys(struct holt_tree *t);
 int holt_tree_frame_copy(struct holt_tree *t, u32 i, void *buf);
 
 #endif /* HOLT_CORE_TREE_H */
