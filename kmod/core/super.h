@@ -29,7 +29,7 @@
 /* "HOLTSUPR" read as a little-endian u64. */
 #define HOLT_SUPER_MAGIC	0x52505553544c4f48ull
 /* The on-disk format version this code reads and writes. */
-#define HOLT_FORMAT_VERSION	1u
+#define HOLT_FORMAT_VERSION	2u
 
 #define HOLT_SUPER_SIZE		4096u		/* one slot, one block */
 #define HOLT_SUPER_NR		2u		/* slots A and B */

@@ -140,7 +140,7 @@ static void test_roundtrip(void)
 
 	make_sb(&sb, 42, 1);
 	CHECK_EQ(holt_super_encode(&sb, bufb), 0);
-	/* Fixed bytes: magic "HOLTSUPR", version 1. */
+	/* Fixed bytes: magic "HOLTSUPR", version 2. */
 	CHECK_MEM(bufb, 8, "HOLTSUPR", 8);
 	CHECK_EQ(holt_get_le32(bufb + 8), HOLT_FORMAT_VERSION);
 	CHECK_EQ(holt_get_le64(bufb + 16), 42);
@@ -205,7 +205,10 @@ struct patch {
 };
 
 static const struct patch patches[] = {
-	{ "version 2", 0x08, 4, 2, 0, -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
+	{ "version 3 (newer)", 0x08, 4, HOLT_FORMAT_VERSION + 1, 0,
+	  -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
+	{ "version 1 (older)", 0x08, 4, 1, 0, -EPROTONOSUPPORT,
+	  HOLT_SUPER_R_VERSION },
 	{ "version 0", 0x08, 4, 0, 0, -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
 	{ "generation 0", 0x10, 8, 0, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
 	{ "uuid zero", 0x18, 8, 0, 0, 0, HOLT_SUPER_OK }, /* half: still ok */
@@ -323,7 +326,7 @@ enum slot_state {
 	S_TORN,		/* part of the block missing */
 	S_FLIP,		/* one bit flipped */
 	S_OTHER_SLOT,	/* a valid superblock naming the other slot */
-	S_VERSION2,	/* intact, format version 2 */
+	S_VERSION2,	/* intact, another (newer) format version */
 };
 
 struct select_case {
@@ -374,7 +377,7 @@ static void fill_slot(u8 *buf, enum slot_state st, u64 gen, u32 slot)
 	else if (st == S_FLIP)
 		buf[0x60] ^= 0x10;
 	else if (st == S_VERSION2) {
-		holt_put_le32(2, buf + 8);
+		holt_put_le32(HOLT_FORMAT_VERSION + 1, buf + 8);
 		reseal(buf);
 	}
 }
