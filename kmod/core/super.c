@@ -59,7 +59,7 @@
 #define SB_END		0x0b0
 
 /* Smallest record header of the log; see wal.h (kept equal by a test). */
-#define SB_WAL_HDR	32u
+#define SB_WAL_HDR	40u	/* HOLT_WAL_HDR_SIZE of wal.h */
 /* Geometry sanity bound: 2^62 bytes is far beyond any block device. */
 #define SB_DEV_MAX	(1ull << 62)
 

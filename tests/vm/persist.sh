@@ -12,7 +12,7 @@
 #  3. async mode: writes, then 'holt sync', then power off: all there;
 #  4. refusals that leave the device untouched (image checksum before and
 #     after): a zeroed image (not a holt store), a store whose superblocks
-#     say format version 2, both superblocks damaged; and one superblock
+#     say format version 99, both superblocks damaged; and one superblock
 #     damaged: attach falls back to the other.
 #
 # Usage: tests/vm/persist.sh   (needs make module userspace; ~6 min of TCG)
@@ -144,8 +144,8 @@ with open(img, 'r+b') as f:
 P
 }
 cp "$IMG" "$WORK/good.img"
-sbpatch 0 0x8 2 0 0 0
-sbpatch 1 0x8 2 0 0 0
+sbpatch 0 0x8 99 0 0 0
+sbpatch 1 0x8 99 0 0 0
 refuse "another format version" "another on-disk format version"
 cp "$WORK/good.img" "$IMG"
 printf 'garbage!' | dd of="$IMG" bs=1 seek=200 conv=notrunc status=none
