@@ -32,6 +32,7 @@
 #include <linux/vmalloc.h>
 #include <linux/bitmap.h>
 #include <linux/printk.h>
+#include <linux/user_namespace.h>
 
 #include "recover.h"
 #include "checkpoint.h"
@@ -483,6 +484,14 @@ int holt_recover(struct holt_persist *p, const char **msg)
 		return err;
 	}
 	p->sb_slot = ch.picked;
+	/* the owner kept on the device (netlink applies explicit ones after) */
+	s->uid = make_kuid(&init_user_ns, p->sb.owner_uid);
+	s->gid = make_kgid(&init_user_ns, p->sb.owner_gid);
+	s->mode = p->sb.owner_mode;
+	if (!uid_valid(s->uid) || !gid_valid(s->gid)) {
+		*msg = "the superblock names an invalid owner";
+		return -EUCLEAN;
+	}
 	if (ch.reason[ch.picked ^ 1] != HOLT_SUPER_OK)
 		pr_warn("%s: superblock %c refused (%s); using %c\n", s->device,
 			'A' + (ch.picked ^ 1),

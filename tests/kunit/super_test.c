@@ -317,6 +317,9 @@ static const struct holt_ks_field holt_ks_field_cases[] = {
 	  -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
 	{ "format version 1 (older)", 0x08, 4, 1, -EPROTONOSUPPORT,
 	  HOLT_SUPER_R_VERSION },
+	{ "owner uid -1", 0xb0, 4, 0xffffffffu, -EUCLEAN, HOLT_SUPER_R_FIELD },
+	{ "owner mode 01000", 0xb8, 4, 01000, -EUCLEAN, HOLT_SUPER_R_FIELD },
+	{ "owner mode 0750 fits", 0xb8, 4, 0750, 0, HOLT_SUPER_OK },
 };
 
 static void holt_ks_field_desc(const struct holt_ks_field *c, char *desc)

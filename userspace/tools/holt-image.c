@@ -162,9 +162,11 @@ static int load(struct img *im)
 		problem(im, "superblock %s refused (fallback to the other)%.0llu",
 			ch.picked ? "A" : "B", 0);
 	if (!im->quiet)
-		fprintf(stderr, "using %c: generation %llu, log epoch %u, checkpoint lsn %llu\n",
+		fprintf(stderr, "using %c: generation %llu, log epoch %u, checkpoint lsn %llu, owner %u:%u mode %04o\n",
 			'A' + ch.picked, (unsigned long long)im->sb.generation,
-			im->sb.log_epoch, (unsigned long long)im->sb.ckpt_lsn);
+			im->sb.log_epoch, (unsigned long long)im->sb.ckpt_lsn,
+			im->sb.owner_uid, im->sb.owner_gid,
+			im->sb.owner_mode);
 	im->used = calloc(1, im->sb.slot_count + 1);
 	if (!im->used)
 		exit(2);
