@@ -32,6 +32,7 @@
 #include <linux/vmalloc.h>
 #include <linux/bitmap.h>
 #include <linux/printk.h>
+#include <linux/user_namespace.h>
 
 #include "checkpoint.h"
 #include "core/tree_load.h"
@@ -454,6 +455,18 @@ out:
 	return err;
 }
 
+/*
+ * The store's owner, group and mode as of the cut (the store's write lock
+ * is held) go into the committed superblock's copy, and so into every
+ * superblock written from now on; @p->ckpt_lock serialises @p->sb.
+ */
+static void ck_owner(struct holt_persist *p)
+{
+	p->sb.owner_uid = from_kuid(&init_user_ns, p->s->uid);
+	p->sb.owner_gid = from_kgid(&init_user_ns, p->s->gid);
+	p->sb.owner_mode = p->s->mode & 0777;
+}
+
 /**
  * holt_ckpt_run() - take a checkpoint now
  * @p: device state
@@ -475,6 +488,8 @@ int holt_ckpt_run(struct holt_persist *p, bool have_lock, u32 flags)
 	err = p->dead ? -EIO : 0;
 	if (!err)
 		err = ck_take(p, &c);
+	if (!err)
+		ck_owner(p);
 	if (!have_lock)
 		holt_store_write_unlock(p->s);
 	if (!err)

@@ -1479,6 +1479,28 @@ static int holt_nl_get_gid(struct genl_info *info, kgid_t *gid)
 	return -EINVAL;
 }
 
+/*
+ * Change a store's owner, group and/or mode, and make the change durable
+ * before the reply: a store on a device keeps them in its superblock,
+ * which a checkpoint writes.  For a memory store the checkpoint does
+ * nothing.
+ */
+static int holt_nl_store_set_owner(struct holt_store *s, const kuid_t *uid,
+				   const kgid_t *gid, const umode_t *mode,
+				   struct netlink_ext_ack *extack)
+{
+	int err;
+
+	holt_store_write_lock(s);
+	holt_store_set_owner(s, uid, gid, mode);
+	holt_store_write_unlock(s);
+	err = holt_store_checkpoint(s);
+	if (err)
+		NL_SET_ERR_MSG(extack,
+			       "owner or mode changed in memory but not made durable (the checkpoint failed)");
+	return err;
+}
+
 static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -1569,6 +1591,15 @@ static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack, "cannot attach the store");
 		goto err_free;
 	}
+	/* explicit owner, group or mode win over those the device keeps */
+	if (args.device &&
+	    (attrs[HOLT_A_UID] || attrs[HOLT_A_GID] || attrs[HOLT_A_MODE]) &&
+	    holt_nl_store_set_owner(s, attrs[HOLT_A_UID] ? &args.uid : NULL,
+				    attrs[HOLT_A_GID] ? &args.gid : NULL,
+				    attrs[HOLT_A_MODE] ? &args.mode : NULL,
+				    info->extack))
+		pr_warn_ratelimited("store %s: the owner and mode given at attach are not durable yet\n",
+				    s->name);
 	if (nla_put_string(msg, HOLT_A_STORE, s->name)) {
 		holt_store_put(s);
 		return holt_nl_reply_overflow(info, msg);
@@ -1628,13 +1659,12 @@ static int holt_nl_store_set(struct sk_buff *skb, struct genl_info *info)
 	s = holt_nl_store_get(attrs, info->extack);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	holt_store_write_lock(s);
-	holt_store_set_owner(s, attrs[HOLT_A_UID] ? &uid : NULL,
-			     attrs[HOLT_A_GID] ? &gid : NULL,
-			     attrs[HOLT_A_MODE] ? &mode : NULL);
-	holt_store_write_unlock(s);
+	err = holt_nl_store_set_owner(s, attrs[HOLT_A_UID] ? &uid : NULL,
+				      attrs[HOLT_A_GID] ? &gid : NULL,
+				      attrs[HOLT_A_MODE] ? &mode : NULL,
+				      info->extack);
 	holt_store_put(s);
-	return 0;
+	return err;
 }
 
 static int holt_nl_tree_create(struct sk_buff *skb, struct genl_info *info)

@@ -19,7 +19,9 @@
  *    needed (cache.c).
  * 4. The log is scanned from the checkpoint position (holt_wal_scan()) and
  *    every record re-applied with the versions it carries; an op whose
- *    version is not above the key's is skipped (idempotency).
+ *    version is not above the key's is skipped (idempotency).  The rest of
+ *    the log is probed (holt_wal_probe()): a later record proving that the
+ *    record where the scan stopped had been durable refuses the store.
  * 5. The version counter is set above every version seen (superblock
  *    reservation, frames, log).
  * 6. Only then is anything written: a checkpoint with the next log epoch,
@@ -32,6 +34,7 @@
 #include <linux/vmalloc.h>
 #include <linux/bitmap.h>
 #include <linux/printk.h>
+#include <linux/user_namespace.h>
 
 #include "recover.h"
 #include "checkpoint.h"
@@ -370,6 +373,36 @@ static int rc_replay(void *ctx, const struct holt_wal_rec *rec)
 	return ret;
 }
 
+/*
+ * Past the log's tail: records of a torn last commit are normal; a record
+ * proving that the record at the tail had been durable means damage in the
+ * middle of the log, and the store is refused (holt_wal_judge()).
+ */
+static int rc_probe(struct holt_persist *p, const struct holt_wal_scan *sc,
+		    struct rc_ctx *rc, const char **msg)
+{
+	struct holt_wal_probe pr;
+	int err;
+
+	err = holt_wal_probe(sc, rc_read, rc, &pr);
+	if (err) {
+		*msg = err == -EIO ? "reading the log failed (I/O error)" :
+		       "probing the log past its tail failed";
+		return err;
+	}
+	if (pr.verdict == HOLT_WAL_TAIL_TORN)
+		pr_info("%s: log records of a torn commit past the tail (lsn %llu at %llu): not replayed\n",
+			p->s->device, pr.lsn, pr.off);
+	if (pr.verdict != HOLT_WAL_TAIL_DAMAGED)
+		return 0;
+	pr_warn_ratelimited("%s: refused: log record %llu at log offset %llu is damaged (%s), but record %llu at %llu shows it was durable (mark %llu): acknowledged writes would be lost\n",
+			    p->s->device, sc->end_lsn, sc->end_off,
+			    holt_wal_why_str(sc->why), pr.lsn, pr.off,
+			    pr.durable);
+	*msg = "the log is damaged: a record that must be replayed is unreadable (see the kernel log)";
+	return -EUCLEAN;
+}
+
 static const char *rc_super_msg(int err, const struct holt_super_choice *ch)
 {
 	if (err == -EPROTONOSUPPORT)
@@ -402,7 +435,7 @@ int holt_recover(struct holt_persist *p, const char **msg)
 	struct holt_wal_scan sc = { 0 };
 	struct rc_ctx rc = { .p = p };
 	u8 *sbuf, *cat = NULL, *map = NULL;
-	u64 plsn, poff, *cslots = NULL, *mslots = NULL;
+	u64 *cslots = NULL, *mslots = NULL;
 	u32 i, ncs = 0, nms = 0;
 	int err;
 
@@ -435,6 +468,14 @@ int holt_recover(struct holt_persist *p, const char **msg)
 		return err;
 	}
 	p->sb_slot = ch.picked;
+	/* the owner kept on the device (netlink applies explicit ones after) */
+	s->uid = make_kuid(&init_user_ns, p->sb.owner_uid);
+	s->gid = make_kgid(&init_user_ns, p->sb.owner_gid);
+	s->mode = p->sb.owner_mode;
+	if (!uid_valid(s->uid) || !gid_valid(s->gid)) {
+		*msg = "the superblock names an invalid owner";
+		return -EUCLEAN;
+	}
 	if (ch.reason[ch.picked ^ 1] != HOLT_SUPER_OK)
 		pr_warn("%s: superblock %c refused (%s); using %c\n", s->device,
 			'A' + (ch.picked ^ 1),
@@ -537,9 +578,9 @@ int holt_recover(struct holt_persist *p, const char **msg)
 		err = -EUCLEAN;
 		goto out;
 	}
-	if (holt_wal_probe(&sc, rc_read, &rc, &plsn, &poff) == 1)
-		pr_warn("%s: valid log records past the tail (lsn %llu at %llu): a commit torn by a crash, or damage\n",
-			s->device, plsn, poff);
+	err = rc_probe(p, &sc, &rc, msg);
+	if (err)
+		goto out;
 	if (s->seq < sc.max_version)
 		s->seq = sc.max_version;
 	p->seq_reserved = s->seq;

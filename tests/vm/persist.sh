@@ -14,8 +14,12 @@
 #  3. async mode: writes, then 'holt sync', then power off: all there;
 #  4. refusals that leave the device untouched (image checksum before and
 #     after): a zeroed image (not a holt store), a store whose superblocks
-#     say format version 2, both superblocks damaged; and one superblock
-#     damaged: attach falls back to the other.
+#     say format version 99, both superblocks damaged; and one superblock
+#     damaged: attach falls back to the other;
+#  5. the async bound, a sync record on the device at the reply, group commit;
+#  6. owner, group and mode kept on the device: chown/chmod durable when they
+#     return, restored at attach, enforced for other uids (runas); an
+#     explicit --mode at attach wins.
 #
 # Usage: tests/vm/persist.sh   (needs make module userspace; ~6 min of TCG)
 set -euo pipefail
@@ -195,8 +199,8 @@ with open(img, 'r+b') as f:
 P
 }
 cp "$IMG" "$WORK/good.img"
-sbpatch 0 0x8 2 0 0 0
-sbpatch 1 0x8 2 0 0 0
+sbpatch 0 0x8 99 0 0 0
+sbpatch 1 0x8 99 0 0 0
 refuse "another format version" "another on-disk format version"
 cp "$WORK/good.img" "$IMG"
 printf 'garbage!' | dd of="$IMG" bs=1 seek=200 conv=notrunc status=none
@@ -250,6 +254,46 @@ echo "$out" | grep -q '^320$' && pass "group commit: 8 writers x 40 puts all app
 	fail "group commit: count"
 gc=$(echo "$out" | grep "store p detached" | sed 's/.*: \([0-9]*\) log records in \([0-9]*\) commits.*/\1 \2/')
 echo "     8 concurrent sync writers: records commits = $gc"
+
+# 6. owner, group and mode live on the device: chown/chmod are durable when
+#    they return (power off without detach), come back at attach and are
+#    enforced for other uids; an explicit --mode at attach wins and persists.
+truncate -s 64M "$IMG"
+out=$(vm -- 'set -e
+holt format /dev/vda
+holt attach /dev/vda --name p
+holt -s p put k v >/dev/null
+holt -s p chown 1000:1000
+holt -s p chmod 0640
+echo CHANGED' 2>&1) || { echo "$out"; fail "boot 7: chown, chmod"; }
+out=$(vm -- 'holt attach /dev/vda --name p || echo ATTACH-FAILED
+holt stores --json | tr -d " \n"; echo
+runas 1000 holt -s p put k2 v2 >/dev/null && echo OWNER-WRITES
+runas 1001 holt -s p get k >/dev/null 2>&1; echo "OTHER-READ rc=$?"
+holt -s p chmod 0604 && holt detach p && holt attach /dev/vda --name p
+runas 1001 holt -s p get k | sed "s/^/OTHER-GETS /"
+holt detach p && holt attach /dev/vda --name p --mode 0600
+runas 1001 holt -s p get k >/dev/null 2>&1; echo "EXPLICIT rc=$?"
+holt detach p && holt attach /dev/vda --name p
+holt stores --json | tr -d " \n"; echo
+runas 1000 holt -s p get k2 | sed "s/^/OWNER-GETS /"' 2>&1) ||
+	{ echo "$out"; fail "boot 8: owner after power off"; }
+if echo "$out" | grep -q '"name":"p".*"uid":1000,"gid":1000,"mode":"0640"' &&
+   echo "$out" | grep -q '^OWNER-WRITES$' && echo "$out" | grep -q '^OTHER-READ rc=[1-9]'; then
+	pass "chown/chmod durable on return: owner 1000:1000 mode 0640 back after power off, enforced"
+else
+	echo "$out" | head -4; fail "owner and mode not restored after power off"
+fi
+echo "$out" | grep -q '^OTHER-GETS v$' &&
+	pass "chmod 0604, detach, attach: uid 1001 may read" ||
+	{ echo "$out" | grep OTHER; fail "mode 0604 not restored at attach"; }
+if echo "$out" | grep -q '^EXPLICIT rc=[1-9]' &&
+   echo "$out" | grep -q '"uid":1000,"gid":1000,"mode":"0600"' &&
+   echo "$out" | grep -q '^OWNER-GETS v2$'; then
+	pass "attach --mode 0600 wins over the kept mode and persists (owner kept)"
+else
+	echo "$out" | tail -4; fail "explicit mode at attach"
+fi
 
 echo "persist.sh: $fails failure(s)"
 [ "$fails" = 0 ]
