@@ -203,25 +203,18 @@ static void jnl_end(struct holt_tree *t, struct holt_jnl *j)
 }
 
 /**
- * holt_tree_new_id() - find a free frame id, growing the table
+ * holt_tree_grow_ids() - make room for frame ids below @cap
  * @t: tree
- * @id: gets the id
+ * @cap: new size of the frame table (more than the current one)
  *
- * Context: process context; may allocate.
- * Return: 0 or -ENOMEM.
+ * Context: process context; the caller holds the tree exclusively.
+ * Return: 0 or -ENOMEM (the table is unchanged).
  */
-int holt_tree_new_id(struct holt_tree *t, u32 *id)
+int holt_tree_grow_ids(struct holt_tree *t, u32 cap)
 {
 	struct holt_fmeta *nm;
-	u32 i, cap;
 	u8 **nf;
 
-	for (i = 2; i < t->frames_cap; i++)
-		if (!t->frames[i] && !t->meta[i].out) {
-			*id = i;
-			return 0;
-		}
-	cap = t->frames_cap * 2;
 	nf = holt_port_alloc(sizeof(*nf) * cap);
 	nm = holt_port_alloc(sizeof(*nm) * cap);
 	if (!nf || !nm) {
@@ -235,8 +228,30 @@ int holt_tree_new_id(struct holt_tree *t, u32 *id)
 	holt_port_free(t->meta);
 	t->frames = nf;
 	t->meta = nm;
-	*id = t->frames_cap;
 	t->frames_cap = cap;
+	return 0;
+}
+
+/**
+ * holt_tree_new_id() - find a free frame id, growing the table
+ * @t: tree
+ * @id: gets the id
+ *
+ * Context: process context; may allocate.
+ * Return: 0 or -ENOMEM.
+ */
+int holt_tree_new_id(struct holt_tree *t, u32 *id)
+{
+	u32 i, first = t->frames_cap;
+
+	for (i = 2; i < t->frames_cap; i++)
+		if (!t->frames[i] && !t->meta[i].out) {
+			*id = i;
+			return 0;
+		}
+	if (holt_tree_grow_ids(t, t->frames_cap * 2))
+		return -ENOMEM;
+	*id = first;
 	return 0;
 }
 

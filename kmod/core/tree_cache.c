@@ -8,6 +8,37 @@
 #include "validate.h"
 
 /**
+ * holt_tree_frame_read() - read frame @id through a loader into new memory
+ * @l: the loader
+ * @id: frame id
+ * @fp: gets the frame, which passed holt_frame_validate() and carries @id
+ *
+ * Context: process context, may sleep (the loader's).
+ * Return: 0, -ENOMEM, -EUCLEAN or the loader's error.
+ */
+int holt_tree_frame_read(const struct holt_frame_loader *l, u32 id, u8 **fp)
+{
+	u8 *f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = l->read(l->ctx, id, f);
+	if (!err)
+		err = holt_frame_validate(f, 0);
+	if (!err && holt_get_le64(f + HDR_FRAME_ID) != id)
+		err = -EUCLEAN;
+	if (err) {
+		holt_port_frame_free(f, HOLT_FRAME_SIZE);
+		return err;
+	}
+	/* in memory a frame's slot table is stale until sealed */
+	wr16(f + HDR_NUM_SLOTS, 0);
+	*fp = f;
+	return 0;
+}
+
+/**
  * holt_tree_frame_fault() - read an out frame back and publish it
  * @t: tree
  * @id: frame id (below t->frames_cap)
@@ -35,20 +66,9 @@ int holt_tree_frame_fault(struct holt_tree *t, u64 id, u8 **fp)
 	}
 	if (!l)
 		return -EUCLEAN;
-	f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
-	if (!f)
-		return -ENOMEM;
-	err = l->read(l->ctx, (u32)id, f);
-	if (!err)
-		err = holt_frame_validate(f, 0);
-	if (!err && holt_get_le64(f + HDR_FRAME_ID) != id)
-		err = -EUCLEAN;
-	if (err) {
-		holt_port_frame_free(f, HOLT_FRAME_SIZE);
+	err = holt_tree_frame_read(l, (u32)id, &f);
+	if (err)
 		return err;
-	}
-	/* in memory a frame's slot table is stale until sealed */
-	wr16(f + HDR_NUM_SLOTS, 0);
 	old = holt_port_cmpxchg_ptr(&t->frames[id], NULL, f);
 	if (old) {
 		holt_port_frame_free(f, HOLT_FRAME_SIZE);

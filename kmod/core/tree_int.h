@@ -60,6 +60,7 @@ static inline u8 *tree_frame(struct holt_tree *t, u64 id)
 }
 
 int holt_tree_frame_fault(struct holt_tree *t, u64 id, u8 **fp);
+int holt_tree_frame_read(const struct holt_frame_loader *l, u32 id, u8 **fp);
 
 /*
  * The frame a Blob names, read back through the loader when it is out.
@@ -104,6 +105,7 @@ int holt_jnl_reserve(struct holt_tree *t, u32 bytes);
 void holt_jnl_write(struct holt_tree *t, u32 fid, u32 off, u32 len);
 void holt_jnl_frame(struct holt_tree *t, u32 fid, u8 *old);
 int holt_tree_new_id(struct holt_tree *t, u32 *id);
+int holt_tree_grow_ids(struct holt_tree *t, u32 cap);
 
 /* compact.c */
 int holt_compact_frame(struct holt_tree *t, u32 fid);

@@ -102,29 +102,6 @@ static int tl_child_items(void *ctx, const struct holt_scan_item *it)
 	return 0;
 }
 
-/* Read frame @id through the loader into new memory and check it. */
-static int tl_read(const struct holt_frame_loader *l, u32 id, u8 **fp)
-{
-	u8 *f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
-	int err;
-
-	if (!f)
-		return -ENOMEM;
-	err = l->read(l->ctx, id, f);
-	if (!err)
-		err = holt_frame_validate(f, 0);
-	if (!err && holt_get_le64(f + HDR_FRAME_ID) != id)
-		err = -EUCLEAN;
-	if (err) {
-		holt_port_frame_free(f, HOLT_FRAME_SIZE);
-		return err;
-	}
-	/* in memory a frame's slot table is stale until sealed */
-	wr16(f + HDR_NUM_SLOTS, 0);
-	*fp = f;
-	return 0;
-}
-
 /* Check frame cx->cur (the image @f) and record the links it makes. */
 static int tl_visit(struct tl_ctx *cx, const u8 *f, bool root)
 {
@@ -181,7 +158,7 @@ static int tl_check(struct tl_ctx *cx)
 		if (cx->frames) {
 			f = cx->frames[cx->cur];
 		} else {
-			err = tl_read(cx->loader, cx->cur, &f);
+			err = holt_tree_frame_read(cx->loader, cx->cur, &f);
 			if (err)
 				return err;
 		}
@@ -208,29 +185,11 @@ static int tl_check(struct tl_ctx *cx)
 /* Give the tree room for @nr_ids ids. */
 static int tl_reserve(struct holt_tree *t, u32 nr_ids)
 {
-	struct holt_fmeta *nm;
 	u32 cap;
-	u8 **nf;
 
 	for (cap = t->frames_cap; cap < nr_ids; cap *= 2)
 		;
-	if (cap == t->frames_cap)
-		return 0;
-	nf = holt_port_alloc(sizeof(*nf) * cap);
-	nm = holt_port_alloc(sizeof(*nm) * cap);
-	if (!nf || !nm) {
-		holt_port_free(nf);
-		holt_port_free(nm);
-		return -ENOMEM;
-	}
-	memcpy(nf, t->frames, sizeof(*nf) * t->frames_cap);
-	memcpy(nm, t->meta, sizeof(*nm) * t->frames_cap);
-	holt_port_free(t->frames);
-	holt_port_free(t->meta);
-	t->frames = nf;
-	t->meta = nm;
-	t->frames_cap = cap;
-	return 0;
+	return cap == t->frames_cap ? 0 : holt_tree_grow_ids(t, cap);
 }
 
 static struct holt_tree *tl_open(const struct holt_tree_config *cfg,
