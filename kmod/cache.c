@@ -88,7 +88,9 @@ int holt_cache_read(void *ctx, u32 id, void *buf)
 		err = -EIO;
 		goto fail;
 	}
+	/* the engine validates it too; here the damage gets a log line */
 	if (holt_get_le32((u8 *)buf + HDR_CSUM) != crc ||
+	    holt_frame_csum(buf) != crc ||
 	    holt_get_le64((u8 *)buf + HDR_FRAME_ID) != id) {
 		pr_err_ratelimited("store %s: tree %u: frame %u in slot %llu is damaged (checksum or identity)\n",
 				   p->s->name, pt->tree, id, slot);

@@ -17,7 +17,11 @@
 # records that replay needs, slot damage at the first slots (those in use).
 # Then tests/crash/logdamage.sh (one more boot): a damaged log record that
 # later records prove durable refuses the attach with a message and leaves
-# the image unchanged, while a damaged last commit is a torn tail.
+# the image unchanged, while a damaged last commit is a torn tail.  And
+# tests/crash/framedamage.sh (three boots): a frame damaged on the device
+# while the store is attached with a small frame cache fails only the
+# operations that read it back (EUCLEAN, a kernel log line), the store
+# stays up, the next attach refuses it with the image unchanged.
 #
 # Usage: tests/crash/corrupt.sh [ROUNDS]   (default 2)
 set -euo pipefail
@@ -118,5 +122,6 @@ done' </dev/null 2>"$WORK/err.$r")
 	fi
 done
 "$SRC/tests/crash/logdamage.sh" || fails=$((fails + 1))
-echo "corrupt.sh: $ROUNDS rounds and the log damage cases, $fails failure(s)"
+"$SRC/tests/crash/framedamage.sh" || fails=$((fails + 1))
+echo "corrupt.sh: $ROUNDS rounds, the log and frame damage cases, $fails failure(s)"
 [ "$fails" = 0 ]

@@ -56,7 +56,9 @@ CHECK_TARGETS += vm-persist crash-test corrupt-test
 # attached in one boot; each must be refused with a message or attach and
 # be readable, and the kernel log must stay clean.  Then tests/crash/logdamage.sh
 # (one boot, ~45 s): a damaged log record that later records prove durable
-# is refused with the image unchanged, a damaged last commit is a torn tail.
+# is refused with the image unchanged, a damaged last commit is a torn tail;
+# and tests/crash/framedamage.sh (three boots, ~1.5 min): a frame damaged
+# after attach, read back by the frame cache, fails only its operations.
 CORRUPT_ROUNDS ?= 2
 
 .PHONY: corrupt-test

@@ -11,6 +11,8 @@
  *                              commit is not); exit 0 only when all is
  *                              consistent, 1 when something is wrong,
  *                              2 on usage or I/O errors.
+ *   holt-fsck IMAGE --frames   the same, and a line per frame of the map:
+ *                              "frame tree T id I slot S offset BYTES"
  *   holt-dump IMAGE [PREFIX] [-t TREE]
  *                              KEY<TAB>VALUE lines (escaped as holt dump
  *                              does) of the tree (default "default") after
@@ -60,6 +62,7 @@ struct img {
 	u64 seq;
 	int problems;
 	bool quiet;
+	bool list_frames;	/* holt-fsck --frames */
 };
 
 static void problem(struct img *im, const char *fmt, const char *a, u64 n)
@@ -247,6 +250,12 @@ static int load(struct img *im)
 			continue;
 		}
 		t->frames[e.frame_id] = f;
+		if (im->list_frames)
+			printf("frame tree %u id %llu slot %llu offset %llu\n",
+			       e.tree, (unsigned long long)e.frame_id,
+			       (unsigned long long)e.slot,
+			       (unsigned long long)holt_super_slot_byte(&im->sb,
+									e.slot));
 	}
 	for (i = 0; i < im->nr_trees; i++) {
 		struct holt_tree_config cfg = { .seq = &im->seq };
@@ -365,6 +374,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-t") && i + 1 < argc && dump)
 			tree = argv[++i];
+		else if (!strcmp(argv[i], "--frames") && !dump)
+			im.list_frames = true;
 		else if (!path)
 			path = argv[i];
 		else if (dump && !*prefix)
@@ -374,7 +385,7 @@ int main(int argc, char **argv)
 	}
 	if (!path) {
 		fprintf(stderr, dump ? "usage: holt-dump IMAGE [PREFIX] [-t TREE]\n" :
-			"usage: holt-fsck IMAGE\n");
+			"usage: holt-fsck IMAGE [--frames]\n");
 		return 2;
 	}
 	im.quiet = dump;
