@@ -7,8 +7,10 @@
 #  1. format, attach, load 100,000 keys, detach; boot again, attach: every
 #     key and value present (dump | sort | cmp), and a new version is above
 #     every version handed out before;
-#  1b. the same store attached with --cache-mb 2 (4 frames of ~40): dump,
+#  1b. the same store attached with --cache-mb 2 (4 of its 21 frames): dump,
 #     gets, writes, stats show evictions and loads and few resident frames;
+#     then without a budget, drop_caches makes the shrinker evict the clean
+#     frames and every key still reads;
 #  2. write 2,000 keys in sync mode and power off without detach; boot again:
 #     the log replays them (and the 100,000 are still there);
 #  3. async mode: writes, then 'holt sync', then power off: all there;
@@ -98,6 +100,10 @@ holt attach /dev/vda --name p
 sort exp keys > exp2.s
 holt -s p dump | sort > got2.s
 cmp exp2.s got2.s && echo SAME2
+holt -s p stats | awk "\$1 == \"resident\" { print \"RES1\", \$2 }"
+echo 2 > /proc/sys/vm/drop_caches
+holt -s p stats | awk "\$1 == \"resident\" { print \"RES2\", \$2 }"
+holt -s p dump | sort | cmp - exp2.s && echo SAME3
 cut -f1 keys | sed "s/^/del /" | holt -s p batch
 holt -s p count small/
 holt detach p
@@ -119,6 +125,12 @@ echo "     frames $frm, resident $res, loads $lds, evictions $evs"
 echo "$out" | grep -q '^SAME2$' && echo "$out" | grep -qx 0 &&
 	pass "boot 2b: 3,000 keys written under the small cache survive detach/attach (then deleted)" ||
 	fail "boot 2b: writes under the small cache"
+r1=$(echo "$out" | awk '$1 == "RES1" { print $2 }')
+r2=$(echo "$out" | awk '$1 == "RES2" { print $2 }')
+[ -n "$r1" ] && [ -n "$r2" ] && [ "$r1" -gt 16 ] && [ "$r2" -le 2 ] &&
+	echo "$out" | grep -q '^SAME3$' &&
+	pass "boot 2b: the shrinker (drop_caches) took $r1 resident frames down to $r2, all keys still read" ||
+	fail "boot 2b: shrinker: resident $r1 -> $r2"
 echo "$out" | grep -q '^LOG: ' &&
 	{ echo "$out" | grep '^LOG: '; fail "boot 2b: damage or failure in holt's kernel log"; } ||
 	pass "boot 2b: no damage or failure in holt's kernel log"
