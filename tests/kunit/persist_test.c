@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * persist_test.c - KUnit suite holt_persist: the real format, attach, log,
+ * checkpoint, replay and detach code (kmod/persist.c, journal.c,
+ * checkpoint.c, recover.c) on the simulated device of bdev_fault.c, which
+ * keeps unflushed writes in a volatile cache, loses or tears them at a
+ * power cut and fails chosen writes and flushes.
+ *
+ * Every case keeps an oracle: for each tree and key, the value of the last
+ * acknowledged put (or absent).  After every cut the store is attached
+ * again and compared with it key by key, and the key count must match, so
+ * that a lost acknowledged change, a change that should not be there and
+ * a mix of two checkpoints all fail.  A small frame data budget spreads a
+ * few hundred keys over many frames, so that a checkpoint writes several
+ * frames and leaves others clean.
+ */
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uidgid.h>
+#include <linux/vmalloc.h>
+
+#include "../../kmod/persist.h"
+#include "bdev_fault.h"
+
+#define PT_DEV		"holt-kunit-fault"
+#define PT_STORE	"kunit-persist"
+#define PT_WAL_MB	4u
+#define PT_SLOTS	32u
+/* 1 MiB of superblocks, the log, then the frame slots */
+#define PT_DEV_SIZE	((1ull + PT_WAL_MB) * SZ_1M + \
+			 (u64)PT_SLOTS * HOLT_SLOT_SIZE)
+#define PT_BUDGET	4096u	/* bytes of data per frame: many frames */
+#define PT_TREES	2
+#define PT_KEYS		128u
+#define PT_VMAX		96u
+#define PT_NEVER	U64_MAX
+
+static const char * const pt_tree_names[PT_TREES] = { "default", "t2" };
+
+/* What the store must hold: the last acknowledged change of every key. */
+struct pt_oracle {
+	bool tree[PT_TREES];
+	u32 val[PT_TREES][PT_KEYS];	/* generation of the value, 0: absent */
+};
+
+struct pt_ctx {
+	struct holt_fdev *d;
+	struct holt_store *s;
+	struct pt_oracle o;
+	struct pt_oracle base;
+	u8 *img;
+	unsigned int budget;
+};
+
+static u32 pt_key(u8 *buf, u32 i)
+{
+	return scnprintf(buf, 16, "k%u/%04u", i % 8, i);
+}
+
+static u32 pt_val(u8 *buf, u32 i, u32 g)
+{
+	u32 len = 12 + (i * 13 + g * 7) % (PT_VMAX - 12), n, j;
+
+	n = scnprintf(buf, PT_VMAX, "v%u.%u.", i, g);
+	for (j = n; j < len; j++)
+		buf[j] = 'a' + (i + g + j) % 26;
+	return len;
+}
+
+static bool pt_oracle_eq(const struct pt_oracle *a, const struct pt_oracle *b)
+{
+	int t;
+
+	for (t = 0; t < PT_TREES; t++)
+		if (a->tree[t] != b->tree[t] ||
+		    memcmp(a->val[t], b->val[t], sizeof(a->val[t])))
+			return false;
+	return true;
+}
+
+static struct holt_persist *pt_p(struct pt_ctx *c)
+{
+	return c->s->backend_priv;
+}
+
+static int pt_attach(struct pt_ctx *c)
+{
+	struct holt_store_attach_args a = {
+		.name = PT_STORE,
+		.device = c->d->path,
+		.durability = HOLT_DURABILITY_SYNC,
+		.uid = GLOBAL_ROOT_UID,
+		.gid = GLOBAL_ROOT_GID,
+		.mode = 0600,
+	};
+	int err;
+
+	err = holt_store_attach(&a, &c->s);
+	if (err)
+		c->s = NULL;
+	return err;
+}
+
+static void pt_detach(struct pt_ctx *c)
+{
+	if (!c->s)
+		return;
+	holt_store_put(c->s);
+	c->s = NULL;
+	holt_store_detach(PT_STORE);
+}
+
+/* The power fails now; the store goes; the machine comes back. */
+static void pt_crash(struct pt_ctx *c, enum holt_fdev_cut how)
+{
+	holt_fdev_power_off(c->d);
+	pt_detach(c);
+	holt_fdev_power_cycle(c->d, how);
+}
+
+static int pt_put(struct pt_ctx *c, int t, u32 i, u32 g)
+{
+	struct holt_store *s = c->s;
+	struct holt_store_tree *st;
+	u8 key[16], val[PT_VMAX];
+	u32 kl = pt_key(key, i), vl = pt_val(val, i, g);
+	int err, err2;
+
+	holt_store_write_lock(s);
+	st = holt_store_tree_find(s, pt_tree_names[t]);
+	err = st ? holt_store_put_key(s, st, key, kl, val, vl, 0, 0, NULL) :
+	      -ENOENT;
+	err2 = holt_store_write_end(s);
+	err = err ?: err2;
+	if (!err)
+		c->o.val[t][i] = g;
+	return err;
+}
+
+static int pt_del(struct pt_ctx *c, int t, u32 i)
+{
+	struct holt_store *s = c->s;
+	struct holt_store_tree *st;
+	u8 key[16];
+	u32 kl = pt_key(key, i);
+	int err, err2;
+
+	holt_store_write_lock(s);
+	st = holt_store_tree_find(s, pt_tree_names[t]);
+	err = st ? holt_store_del_key(s, st, key, kl, 0, 0) : -ENOENT;
+	err2 = holt_store_write_end(s);
+	err = err ?: err2;
+	if (!err)
+		c->o.val[t][i] = 0;
+	return err;
+}
+
+/* @n deterministic puts and deletes of round @round, all acknowledged. */
+static void pt_ops(struct kunit *test, struct pt_ctx *c, u32 round, u32 n)
+{
+	u32 r = round * 2654435761u + 12345, j;
+	int err;
+
+	for (j = 0; j < n; j++) {
+		u32 i, t;
+
+		r = r * 1664525u + 1013904223u;
+		t = c->o.tree[1] && (r >> 28) % 3 == 0;
+		i = (r >> 8) % PT_KEYS;
+		if ((r >> 20) % 6 == 0) {
+			err = pt_del(c, t, i);
+			if (err == -ENOENT && !c->o.val[t][i])
+				err = 0;
+		} else {
+			err = pt_put(c, t, i, round * 1000 + j + 1);
+		}
+		KUNIT_ASSERT_EQ_MSG(test, err, 0, "round %u op %u", round, j);
+	}
+}
+
+static void pt_tree_create(struct kunit *test, struct pt_ctx *c, int t)
+{
+	KUNIT_ASSERT_EQ(test, holt_store_tree_create(c->s, pt_tree_names[t]),
+			0);
+	c->o.tree[t] = true;
+}
+
+/* The store holds exactly what the oracle says. */
+static void pt_verify(struct kunit *test, struct pt_ctx *c)
+{
+	struct holt_store *s = c->s;
+	u8 key[16], val[PT_VMAX];
+	int t;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	holt_store_read_lock(s);
+	for (t = 0; t < PT_TREES; t++) {
+		struct holt_store_tree *st;
+		u32 i, bad = 0, first = 0, n = 0;
+		u64 count = 0;
+
+		st = holt_store_tree_find(s, pt_tree_names[t]);
+		KUNIT_EXPECT_EQ_MSG(test, !!st, c->o.tree[t], "tree %s",
+				    pt_tree_names[t]);
+		if (!st || !c->o.tree[t])
+			continue;
+		for (i = 0; i < PT_KEYS; i++) {
+			u32 kl = pt_key(key, i), g = c->o.val[t][i], vl;
+			struct holt_ref r;
+			int err;
+
+			err = holt_store_get_key(st, key, kl, &r);
+			if (!g) {
+				if (err != -ENOENT && !bad++)
+					first = i;
+				continue;
+			}
+			n++;
+			vl = pt_val(val, i, g);
+			if ((err || r.vlen != vl || memcmp(r.val, val, vl)) &&
+			    !bad++)
+				first = i;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+				    "tree %s: %u keys differ from the oracle, the first k%u/%04u (expected generation %u)",
+				    pt_tree_names[t], bad, first % 8, first,
+				    c->o.val[t][first]);
+		KUNIT_EXPECT_EQ(test, holt_store_count(st, (const u8 *)"", 0, 0,
+						       &count),
+				0);
+		KUNIT_EXPECT_EQ_MSG(test, count, (u64)n, "tree %s key count",
+				    pt_tree_names[t]);
+	}
+	holt_store_read_unlock(s);
+}
+
+static int pt_init(struct kunit *test)
+{
+	struct pt_ctx *c;
+	const char *msg = NULL;
+	int err;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	test->priv = c;
+	c->budget = holt_store_limits.data_budget;
+	holt_store_limits.data_budget = PT_BUDGET;
+	c->d = holt_fdev_create(PT_DEV, PT_DEV_SIZE, 0x5eed);
+	if (!c->d)
+		return -ENOMEM;
+	err = holt_persist_format(PT_DEV, PT_WAL_MB, &msg);
+	if (err) {
+		kunit_err(test, "format: %d (%s)\n", err, msg ?: "");
+		return err;
+	}
+	c->o.tree[0] = true;
+	return 0;
+}
+
+static void pt_exit(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+
+	if (!c)
+		return;
+	pt_detach(c);
+	holt_fdev_destroy(c->d);
+	vfree(c->img);
+	holt_store_limits.data_budget = c->budget;
+}
+
+/*
+ * The common starting point of the cut loops: round 1 checkpointed, a
+ * second tree and round 2 only in the log, then a cut.  Saved in @c->img
+ * and @c->base.
+ */
+static void pt_build_base(struct kunit *test, struct pt_ctx *c)
+{
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_ops(test, c, 1, 300);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	pt_tree_create(test, c, 1);
+	pt_ops(test, c, 2, 80);
+	pt_crash(c, HOLT_FDEV_DROP);
+	KUNIT_ASSERT_EQ(test, holt_fdev_save(c->d, &c->img), 0);
+	c->base = c->o;
+}
+
+/* From the base: attach (replaying round 2), then round 3 in the log. */
+static void pt_from_base(struct kunit *test, struct pt_ctx *c)
+{
+	holt_fdev_restore(c->d, c->img);
+	c->o = c->base;
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_ops(test, c, 3, 60);
+}
+
+/* (a) Acknowledged puts survive a cut that loses every unflushed write. */
+static void pt_acked_survive_cut(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_ops(test, c, 1, 300);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	pt_tree_create(test, c, 1);
+	pt_ops(test, c, 2, 120);
+	pt_crash(c, HOLT_FDEV_DROP);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_verify(test, c);
+
+	/* replayed state, then more changes, torn cache this time */
+	pt_ops(test, c, 3, 120);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	pt_ops(test, c, 4, 50);
+	pt_crash(c, HOLT_FDEV_TEAR);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_verify(test, c);
+
+	/* a clean detach leaves nothing to replay and loses nothing */
+	pt_ops(test, c, 5, 40);
+	pt_detach(c);
+	holt_fdev_power_cycle(c->d, HOLT_FDEV_DROP);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_verify(test, c);
+}
+
+/*
+ * (b) A power cut after every I/O of a checkpoint: the attach that follows
+ * gives exactly the acknowledged state, from the old superblock or the new
+ * one, never a mix.
+ */
+static void pt_ckpt_cut_every_io(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	struct pt_oracle want;
+	u64 gen0, n, k, gen;
+	int how;
+
+	pt_build_base(test, c);
+	pt_from_base(test, c);
+	holt_fdev_arm(c->d, 0, 0, PT_NEVER);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	n = holt_fdev_ios(c->d);
+	/* some frames, the frame map, the catalog, a flush, the superblock */
+	KUNIT_ASSERT_GE(test, n, 6ull);
+	want = c->o;
+	pt_crash(c, HOLT_FDEV_DROP);
+
+	for (k = 0; k <= n; k++) {
+		for (how = HOLT_FDEV_DROP; how <= HOLT_FDEV_TEAR; how++) {
+			pt_from_base(test, c);
+			gen0 = pt_p(c)->sb.generation;
+			holt_fdev_arm(c->d, 0, 0, k);
+			KUNIT_EXPECT_EQ_MSG(test, holt_store_checkpoint(c->s),
+					    k >= n ? 0 : -EIO, "cut after %llu",
+					    k);
+			pt_crash(c, how);
+			KUNIT_ASSERT_EQ_MSG(test, pt_attach(c), 0,
+					    "cut after %llu of %llu I/Os (%s)",
+					    k, n, how ? "torn" : "dropped");
+			/* the attach itself commits one generation */
+			gen = pt_p(c)->sb.generation - 1;
+			if (k + 1 == n && how == HOLT_FDEV_TEAR)
+				KUNIT_EXPECT_TRUE(test, gen == gen0 ||
+						  gen == gen0 + 1);
+			else
+				KUNIT_EXPECT_EQ_MSG(test, gen,
+						    gen0 + (k >= n),
+						    "cut after %llu", k);
+			KUNIT_EXPECT_TRUE(test, pt_oracle_eq(&c->o, &want));
+			pt_verify(test, c);
+			pt_detach(c);
+		}
+	}
+}
+
+/*
+ * (c) A failed frame write, chain write, flush or superblock write during
+ * a checkpoint: the checkpoint reports -EIO, the committed superblock
+ * stays, the store stays readable, and a later attach gives the
+ * acknowledged state.  A failed superblock write stops all writes; a
+ * failed log write fails its put and every later one.
+ */
+static void pt_ckpt_io_error(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	u32 nlog, w = 0, i, step;
+	u64 gen0;
+
+	pt_build_base(test, c);
+	pt_from_base(test, c);
+	holt_fdev_log_start(c->d);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	nlog = holt_fdev_log_stop(c->d);
+	for (i = 0; i < nlog; i++)
+		w += !(c->d->log[i].flags & HOLT_FDEV_IO_FLUSH);
+	KUNIT_ASSERT_GE(test, w, 4u);
+	pt_crash(c, HOLT_FDEV_DROP);
+
+	/* steps: write 1 (a frame), write w - 1 (a chain), flush, write w */
+	for (step = 0; step < 4; step++) {
+		u64 fw = step == 0 ? 1 : step == 1 ? w - 1 : step == 3 ? w : 0;
+		bool super = step == 3;
+
+		pt_from_base(test, c);
+		gen0 = pt_p(c)->sb.generation;
+		holt_fdev_arm(c->d, fw, step == 2 ? 1 : 0, PT_NEVER);
+		KUNIT_EXPECT_EQ_MSG(test, holt_store_checkpoint(c->s), -EIO,
+				    "step %u", step);
+		KUNIT_EXPECT_EQ(test, pt_p(c)->sb.generation, gen0);
+		KUNIT_EXPECT_EQ(test, pt_p(c)->dead, super);
+		pt_verify(test, c);
+		if (super) {
+			KUNIT_EXPECT_EQ(test, pt_put(c, 0, 7, 99999), -EIO);
+		} else {
+			pt_ops(test, c, 4, 30);
+			KUNIT_EXPECT_EQ(test, holt_store_checkpoint(c->s), 0);
+			KUNIT_EXPECT_EQ(test, pt_p(c)->sb.generation, gen0 + 1);
+			pt_ops(test, c, 5, 30);
+		}
+		pt_crash(c, HOLT_FDEV_TEAR);
+		KUNIT_ASSERT_EQ_MSG(test, pt_attach(c), 0, "step %u", step);
+		pt_verify(test, c);
+		pt_detach(c);
+	}
+
+	/* a failed log write: that put and every later one fail */
+	pt_from_base(test, c);
+	holt_fdev_arm(c->d, 1, 0, PT_NEVER);
+	KUNIT_EXPECT_EQ(test, pt_put(c, 0, 3, 77777), -EIO);
+	KUNIT_EXPECT_EQ(test, pt_put(c, 0, 4, 77778), -EIO);
+	pt_crash(c, HOLT_FDEV_TEAR);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_verify(test, c);
+}
+
+/* Slots and superblock slot referenced by the durable superblock. */
+static void pt_committed(struct kunit *test, struct pt_ctx *c,
+			 struct holt_super *sb, int *idx,
+			 unsigned long *refs)
+{
+	const struct holt_super_extent *ext[2];
+	struct holt_super_choice ch;
+	u8 *buf;
+	int x;
+
+	buf = vmalloc(HOLT_SLOT_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, holt_fdev_read_durable(c->d, 0, buf,
+						     2 * HOLT_SUPER_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, holt_super_select(buf, buf + HOLT_SUPER_SIZE,
+						PT_DEV_SIZE, sb, &ch), 0);
+	*idx = ch.picked;
+	bitmap_zero(refs, PT_SLOTS);
+	ext[0] = &sb->map;
+	ext[1] = &sb->catalog;
+	for (x = 0; x < 2 && *idx >= 0; x++) {
+		struct holt_super_chain_walk w;
+		const u8 *pl;
+		u32 len, e;
+
+		holt_super_chain_begin(&w, ext[x], x ? HOLT_META_CATALOG :
+				       HOLT_META_MAP, sb->generation,
+				       sb->slot_count);
+		while (w.slot != HOLT_SLOT_NONE && w.slot < PT_SLOTS) {
+			__set_bit(w.slot, refs);
+			if (holt_fdev_read_durable(c->d,
+						   holt_super_slot_byte(sb, w.slot),
+						   buf, HOLT_SLOT_SIZE) ||
+			    holt_super_chain_next(&w, buf, &pl, &len) != 1)
+				break;
+			for (e = 0; !x && e < len / HOLT_MAP_ENTRY_SIZE; e++) {
+				struct holt_map_entry me;
+
+				if (!holt_super_map_get(pl + e * HOLT_MAP_ENTRY_SIZE,
+							sb->slot_count, &me) &&
+				    me.slot < PT_SLOTS)
+					__set_bit(me.slot, refs);
+			}
+		}
+		KUNIT_EXPECT_EQ_MSG(test, w.slot, HOLT_SLOT_NONE,
+				    "chain %d of generation %llu", x,
+				    sb->generation);
+	}
+	vfree(buf);
+}
+
+/*
+ * (d) A checkpoint writes no slot that the committed superblock
+ * references, flushes after its last slot write, and only then writes the
+ * other superblock slot, with FUA, as its last write.
+ */
+static void pt_ckpt_spares_committed(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	DECLARE_BITMAP(refs, PT_SLOTS);
+	struct holt_super sb, nsb;
+	int idx, nidx;
+	u32 round, nlog, i, flush_at, slot_writes;
+
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	for (round = 1; round <= 6; round++) {
+		if (round == 3)
+			pt_tree_create(test, c, 1);
+		pt_ops(test, c, round, 40 + 30 * (round % 3));
+		pt_committed(test, c, &sb, &idx, refs);
+		KUNIT_ASSERT_GE(test, idx, 0);
+		KUNIT_ASSERT_EQ(test, sb.slot_count, (u64)PT_SLOTS);
+		KUNIT_EXPECT_GT(test, bitmap_weight(refs, PT_SLOTS), 2u);
+
+		holt_fdev_log_start(c->d);
+		KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+		nlog = holt_fdev_log_stop(c->d);
+		KUNIT_ASSERT_GE(test, nlog, 3u);
+
+		flush_at = nlog;
+		slot_writes = 0;
+		for (i = 0; i + 1 < nlog; i++) {
+			const struct holt_fdev_io *io = &c->d->log[i];
+			u64 slot;
+
+			if (io->flags & HOLT_FDEV_IO_FLUSH) {
+				flush_at = i;
+				continue;
+			}
+			slot_writes++;
+			KUNIT_EXPECT_EQ_MSG(test, flush_at, nlog,
+					    "round %u: write %u after the flush",
+					    round, i);
+			if (io->off < sb.slot_off) {
+				KUNIT_FAIL(test, "round %u: write %u at %llu outside the slots",
+					   round, i, io->off);
+				continue;
+			}
+			slot = (io->off - sb.slot_off) >> HOLT_SLOT_SHIFT;
+			KUNIT_EXPECT_LE(test, io->off + io->len,
+					holt_super_slot_byte(&sb, slot) +
+					HOLT_SLOT_SIZE);
+			KUNIT_EXPECT_FALSE_MSG(test, slot < PT_SLOTS &&
+					       test_bit(slot, refs),
+					       "round %u: write %u overwrites committed slot %llu",
+					       round, i, slot);
+		}
+		KUNIT_EXPECT_GT(test, slot_writes, 0u);
+		KUNIT_EXPECT_EQ_MSG(test, flush_at, nlog - 2,
+				    "round %u: the flush comes right before the superblock",
+				    round);
+		KUNIT_EXPECT_EQ(test, c->d->log[nlog - 1].off,
+				holt_super_slot_offset(idx ^ 1));
+		KUNIT_EXPECT_EQ(test, c->d->log[nlog - 1].len,
+				(u64)HOLT_SUPER_SIZE);
+		KUNIT_EXPECT_TRUE(test, c->d->log[nlog - 1].flags &
+				  HOLT_BDEV_FUA);
+
+		/* the medium now holds the next generation in the other slot */
+		pt_committed(test, c, &nsb, &nidx, refs);
+		KUNIT_EXPECT_EQ(test, nidx, idx ^ 1);
+		KUNIT_EXPECT_EQ(test, nsb.generation, sb.generation + 1);
+	}
+	pt_crash(c, HOLT_FDEV_TEAR);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_verify(test, c);
+}
+
+/*
+ * (e) Replay after a cut, with records after the checkpoint, and a cut at
+ * every I/O of the checkpoint the attach itself writes: the attach fails,
+ * and the next one replays the same log again to the same state; the
+ * store then logs and recovers new changes as usual.
+ */
+static void pt_replay_idempotent(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	u64 n, k;
+	int how;
+
+	pt_build_base(test, c);
+	holt_fdev_restore(c->d, c->img);
+	holt_fdev_arm(c->d, 0, 0, PT_NEVER);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	n = holt_fdev_ios(c->d);
+	KUNIT_ASSERT_GE(test, n, 5ull);
+	pt_verify(test, c);
+	pt_crash(c, HOLT_FDEV_DROP);
+
+	for (k = 0; k < n; k++) {
+		how = k & 1 ? HOLT_FDEV_TEAR : HOLT_FDEV_DROP;
+		holt_fdev_restore(c->d, c->img);
+		c->o = c->base;
+		holt_fdev_arm(c->d, 0, 0, k);
+		KUNIT_EXPECT_EQ_MSG(test, pt_attach(c), -EIO,
+				    "attach cut after %llu of %llu I/Os", k, n);
+		pt_detach(c);
+		holt_fdev_power_cycle(c->d, how);
+		KUNIT_ASSERT_EQ_MSG(test, pt_attach(c), 0,
+				    "attach after a cut at I/O %llu", k);
+		pt_verify(test, c);
+		/* the next session's records, after one more cut */
+		pt_ops(test, c, 6, 20);
+		pt_crash(c, how);
+		KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+		pt_verify(test, c);
+		pt_detach(c);
+	}
+}
+
+static struct kunit_case pt_cases[] = {
+	KUNIT_CASE(pt_acked_survive_cut),
+	KUNIT_CASE(pt_ckpt_cut_every_io),
+	KUNIT_CASE(pt_ckpt_io_error),
+	KUNIT_CASE(pt_ckpt_spares_committed),
+	KUNIT_CASE(pt_replay_idempotent),
+	{}
+};
+
+static struct kunit_suite pt_suite = {
+	.name = "holt_persist",
+	.init = pt_init,
+	.exit = pt_exit,
+	.test_cases = pt_cases,
+};
+kunit_test_suite(pt_suite);
+
+MODULE_LICENSE("GPL");
