@@ -16,6 +16,7 @@
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -28,11 +29,11 @@
 #define PT_DEV		"holt-kunit-fault"
 #define PT_STORE	"kunit-persist"
 #define PT_WAL_MB	4u
-#define PT_SLOTS	32u
+#define PT_SLOTS	24u
 /* 1 MiB of superblocks, the log, then the frame slots */
 #define PT_DEV_SIZE	((1ull + PT_WAL_MB) * SZ_1M + \
 			 (u64)PT_SLOTS * HOLT_SLOT_SIZE)
-#define PT_BUDGET	4096u	/* bytes of data per frame: many frames */
+#define PT_BUDGET	8192u	/* bytes of data per frame: many frames */
 #define PT_TREES	2
 #define PT_KEYS		128u
 #define PT_VMAX		96u
@@ -84,6 +85,18 @@ static bool pt_oracle_eq(const struct pt_oracle *a, const struct pt_oracle *b)
 static struct holt_persist *pt_p(struct pt_ctx *c)
 {
 	return c->s->backend_priv;
+}
+
+/* Frames of the committed checkpoint. */
+static u32 pt_frames(struct pt_ctx *c)
+{
+	struct holt_ptree *pt;
+	u32 n = 0, i;
+
+	list_for_each_entry(pt, &pt_p(c)->ptrees, node)
+		for (i = 0; i < pt->cap; i++)
+			n += pt->f[i].slot != HOLT_SLOT_NONE;
+	return n;
 }
 
 static int pt_attach(struct pt_ctx *c)
@@ -296,7 +309,7 @@ static void pt_from_base(struct kunit *test, struct pt_ctx *c)
 	holt_fdev_restore(c->d, c->img);
 	c->o = c->base;
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
-	pt_ops(test, c, 3, 60);
+	pt_ops(test, c, 3, 40);
 }
 
 /* (a) Acknowledged puts survive a cut that loses every unflushed write. */
@@ -348,11 +361,17 @@ static void pt_ckpt_cut_every_io(struct kunit *test)
 	n = holt_fdev_ios(c->d);
 	/* some frames, the frame map, the catalog, a flush, the superblock */
 	KUNIT_ASSERT_GE(test, n, 6ull);
+	kunit_info(test, "a checkpoint of %u frames: %llu I/Os\n",
+		   pt_frames(c), n);
 	want = c->o;
 	pt_crash(c, HOLT_FDEV_DROP);
 
+	/*
+	 * Cached writes dropped after even cuts, torn after odd ones; both
+	 * for the cut during the superblock write.
+	 */
 	for (k = 0; k <= n; k++) {
-		for (how = HOLT_FDEV_DROP; how <= HOLT_FDEV_TEAR; how++) {
+		for (how = k & 1; how <= (k + 1 == n ? 1 : (int)(k & 1)); how++) {
 			pt_from_base(test, c);
 			gen0 = pt_p(c)->sb.generation;
 			holt_fdev_arm(c->d, 0, 0, k);
@@ -522,6 +541,7 @@ static void pt_ckpt_spares_committed(struct kunit *test)
 		slot_writes = 0;
 		for (i = 0; i + 1 < nlog; i++) {
 			const struct holt_fdev_io *io = &c->d->log[i];
+			bool committed;
 			u64 slot;
 
 			if (io->flags & HOLT_FDEV_IO_FLUSH) {
@@ -541,8 +561,8 @@ static void pt_ckpt_spares_committed(struct kunit *test)
 			KUNIT_EXPECT_LE(test, io->off + io->len,
 					holt_super_slot_byte(&sb, slot) +
 					HOLT_SLOT_SIZE);
-			KUNIT_EXPECT_FALSE_MSG(test, slot < PT_SLOTS &&
-					       test_bit(slot, refs),
+			committed = slot < PT_SLOTS && test_bit(slot, refs);
+			KUNIT_EXPECT_FALSE_MSG(test, committed,
 					       "round %u: write %u overwrites committed slot %llu",
 					       round, i, slot);
 		}
@@ -585,6 +605,8 @@ static void pt_replay_idempotent(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
 	n = holt_fdev_ios(c->d);
 	KUNIT_ASSERT_GE(test, n, 5ull);
+	kunit_info(test, "an attach of %u frames: %llu I/Os\n", pt_frames(c),
+		   n);
 	pt_verify(test, c);
 	pt_crash(c, HOLT_FDEV_DROP);
 
@@ -600,13 +622,51 @@ static void pt_replay_idempotent(struct kunit *test)
 		KUNIT_ASSERT_EQ_MSG(test, pt_attach(c), 0,
 				    "attach after a cut at I/O %llu", k);
 		pt_verify(test, c);
-		/* the next session's records, after one more cut */
-		pt_ops(test, c, 6, 20);
-		pt_crash(c, how);
-		KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
-		pt_verify(test, c);
+		/* after some of them, the next session's records and a cut */
+		if (how == HOLT_FDEV_TEAR) {
+			pt_ops(test, c, 6, 20);
+			pt_crash(c, how);
+			KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+			pt_verify(test, c);
+		}
 		pt_detach(c);
 	}
+}
+
+/*
+ * (f) The log wraps several times: checkpoints start in the background
+ * when it is half full and run under the writer when it is full, and the
+ * space before each checkpoint is written again.  Every acknowledged
+ * change survives the cuts in between.
+ */
+static void pt_log_wrap(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	u64 ckpts = 0;
+	u32 round, part;
+
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_tree_create(test, c, 1);
+	for (round = 1; round <= 3; round++) {
+		/*
+		 * About 512 log bytes per sync put: 12,000 are 1.5 logs.  The
+		 * pauses let the background checkpoint run (the suite's
+		 * kernel does not preempt); in round 3 only full logs start
+		 * checkpoints.
+		 */
+		for (part = 0; part < 6; part++) {
+			pt_ops(test, c, 10 * round + part, 2000);
+			if (round < 3)
+				msleep(20);
+		}
+		/* 1.4 logs do not fit without one */
+		KUNIT_EXPECT_GE(test, pt_p(c)->checkpoints, 2ull);
+		ckpts += pt_p(c)->checkpoints - 1;
+		pt_crash(c, round & 1 ? HOLT_FDEV_TEAR : HOLT_FDEV_DROP);
+		KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+		pt_verify(test, c);
+	}
+	kunit_info(test, "%llu checkpoints while writing\n", ckpts);
 }
 
 static struct kunit_case pt_cases[] = {
@@ -615,6 +675,7 @@ static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_ckpt_io_error),
 	KUNIT_CASE(pt_ckpt_spares_committed),
 	KUNIT_CASE(pt_replay_idempotent),
+	KUNIT_CASE(pt_log_wrap),
 	{}
 };
 
