@@ -12,7 +12,8 @@
  * that a lost acknowledged change, a change that should not be there and
  * a mix of two checkpoints all fail.  A small frame data budget spreads a
  * few hundred keys over many frames, so that a checkpoint writes several
- * frames and leaves others clean.
+ * frames and leaves others clean.  The cases, (a) to (h), are listed in
+ * Documentation/durability.rst ("How checkpoint ordering is tested").
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -99,12 +100,12 @@ static u32 pt_frames(struct pt_ctx *c)
 	return n;
 }
 
-static int pt_attach(struct pt_ctx *c)
+static int pt_attach_mode(struct pt_ctx *c, u8 durability)
 {
 	struct holt_store_attach_args a = {
 		.name = PT_STORE,
 		.device = c->d->path,
-		.durability = HOLT_DURABILITY_SYNC,
+		.durability = durability,
 		.uid = GLOBAL_ROOT_UID,
 		.gid = GLOBAL_ROOT_GID,
 		.mode = 0600,
@@ -115,6 +116,11 @@ static int pt_attach(struct pt_ctx *c)
 	if (err)
 		c->s = NULL;
 	return err;
+}
+
+static int pt_attach(struct pt_ctx *c)
+{
+	return pt_attach_mode(c, HOLT_DURABILITY_SYNC);
 }
 
 static void pt_detach(struct pt_ctx *c)
@@ -171,25 +177,41 @@ static int pt_del(struct pt_ctx *c, int t, u32 i)
 	return err;
 }
 
+/*
+ * One deterministic op drawn from @r: a put of generation @g (5 in 6) or a
+ * delete (*@gp = 0), in a tree of the oracle.  A delete of an absent key
+ * is no change and counts as success.
+ */
+static int pt_op(struct pt_ctx *c, u32 r, u32 g, int *tp, u32 *ip, u32 *gp)
+{
+	int t = c->o.tree[1] && (r >> 28) % 3 == 0, err;
+	u32 i = (r >> 8) % PT_KEYS;
+
+	*tp = t;
+	*ip = i;
+	if ((r >> 20) % 6 == 0) {
+		*gp = 0;
+		err = pt_del(c, t, i);
+		return err == -ENOENT && !c->o.val[t][i] ? 0 : err;
+	}
+	*gp = g;
+	return pt_put(c, t, i, g);
+}
+
+static u32 pt_next(u32 r)
+{
+	return r * 1664525u + 1013904223u;
+}
+
 /* @n deterministic puts and deletes of round @round, all acknowledged. */
 static void pt_ops(struct kunit *test, struct pt_ctx *c, u32 round, u32 n)
 {
-	u32 r = round * 2654435761u + 12345, j;
-	int err;
+	u32 r = round * 2654435761u + 12345, j, i, g;
+	int t, err;
 
 	for (j = 0; j < n; j++) {
-		u32 i, t;
-
-		r = r * 1664525u + 1013904223u;
-		t = c->o.tree[1] && (r >> 28) % 3 == 0;
-		i = (r >> 8) % PT_KEYS;
-		if ((r >> 20) % 6 == 0) {
-			err = pt_del(c, t, i);
-			if (err == -ENOENT && !c->o.val[t][i])
-				err = 0;
-		} else {
-			err = pt_put(c, t, i, round * 1000 + j + 1);
-		}
+		r = pt_next(r);
+		err = pt_op(c, r, round * 1000 + j + 1, &t, &i, &g);
 		KUNIT_ASSERT_EQ_MSG(test, err, 0, "round %u op %u", round, j);
 	}
 }
@@ -201,53 +223,60 @@ static void pt_tree_create(struct kunit *test, struct pt_ctx *c, int t)
 	c->o.tree[t] = true;
 }
 
+/*
+ * Keys of tree @t that differ from @o (a missing tree: all of them), the
+ * first in @first; a wrong key count counts as one more.
+ */
+static u32 pt_diff(struct pt_ctx *c, const struct pt_oracle *o, int t,
+		   u32 *first)
+{
+	struct holt_store_tree *st;
+	u8 key[16], val[PT_VMAX];
+	u32 i, bad = 0, n = 0;
+	u64 count = 0;
+
+	*first = 0;
+	st = holt_store_tree_find(c->s, pt_tree_names[t]);
+	if (!st || !o->tree[t])
+		return !st == !o->tree[t] ? 0 : PT_KEYS;
+	for (i = 0; i < PT_KEYS; i++) {
+		u32 kl = pt_key(key, i), g = o->val[t][i], vl;
+		struct holt_ref r;
+		int err;
+
+		err = holt_store_get_key(st, key, kl, &r);
+		if (!g) {
+			if (err != -ENOENT && !bad++)
+				*first = i;
+			continue;
+		}
+		n++;
+		vl = pt_val(val, i, g);
+		if ((err || r.vlen != vl || memcmp(r.val, val, vl)) && !bad++)
+			*first = i;
+	}
+	if (holt_store_count(st, (const u8 *)"", 0, 0, &count) ||
+	    count != n)
+		bad++;
+	return bad;
+}
+
 /* The store holds exactly what the oracle says. */
 static void pt_verify(struct kunit *test, struct pt_ctx *c)
 {
-	struct holt_store *s = c->s;
-	u8 key[16], val[PT_VMAX];
+	u32 bad, first;
 	int t;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	holt_store_read_lock(s);
+	KUNIT_ASSERT_NOT_NULL(test, c->s);
+	holt_store_read_lock(c->s);
 	for (t = 0; t < PT_TREES; t++) {
-		struct holt_store_tree *st;
-		u32 i, bad = 0, first = 0, n = 0;
-		u64 count = 0;
-
-		st = holt_store_tree_find(s, pt_tree_names[t]);
-		KUNIT_EXPECT_EQ_MSG(test, !!st, c->o.tree[t], "tree %s",
-				    pt_tree_names[t]);
-		if (!st || !c->o.tree[t])
-			continue;
-		for (i = 0; i < PT_KEYS; i++) {
-			u32 kl = pt_key(key, i), g = c->o.val[t][i], vl;
-			struct holt_ref r;
-			int err;
-
-			err = holt_store_get_key(st, key, kl, &r);
-			if (!g) {
-				if (err != -ENOENT && !bad++)
-					first = i;
-				continue;
-			}
-			n++;
-			vl = pt_val(val, i, g);
-			if ((err || r.vlen != vl || memcmp(r.val, val, vl)) &&
-			    !bad++)
-				first = i;
-		}
+		bad = pt_diff(c, &c->o, t, &first);
 		KUNIT_EXPECT_EQ_MSG(test, bad, 0,
-				    "tree %s: %u keys differ from the oracle, the first k%u/%04u (expected generation %u)",
+				    "tree %s: %u keys (or the count) differ from the oracle, the first k%u/%04u (expected generation %u)",
 				    pt_tree_names[t], bad, first % 8, first,
 				    c->o.val[t][first]);
-		KUNIT_EXPECT_EQ(test, holt_store_count(st, (const u8 *)"", 0, 0,
-						       &count),
-				0);
-		KUNIT_EXPECT_EQ_MSG(test, count, (u64)n, "tree %s key count",
-				    pt_tree_names[t]);
 	}
-	holt_store_read_unlock(s);
+	holt_store_read_unlock(c->s);
 }
 
 static int pt_init(struct kunit *test)
@@ -669,6 +698,100 @@ static void pt_log_wrap(struct kunit *test)
 	kunit_info(test, "%llu checkpoints while writing\n", ckpts);
 }
 
+/*
+ * (g) The power fails during a stream of sync writes, at the Nth I/O: every
+ * acknowledged change survives, and the one in flight (its log write
+ * failed, dropped or torn) is either entirely there or not at all.
+ */
+static void pt_cut_during_writes(struct kunit *test)
+{
+	static const u64 cuts[] = { 1, 2, 3, 5, 8, 13, 40, 101 };
+	struct pt_ctx *c = test->priv;
+	u32 r = 777, x, j, i, g, vl;
+	u8 key[16], val[PT_VMAX];
+	struct holt_ref ref;
+	int t, err;
+
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_tree_create(test, c, 1);
+	pt_ops(test, c, 1, 100);
+	for (x = 0; x < ARRAY_SIZE(cuts); x++) {
+		holt_fdev_arm(c->d, 0, 0, cuts[x]);
+		for (j = 0, err = 0; j < 1000 && !err; j++) {
+			r = pt_next(r);
+			err = pt_op(c, r, 100000 * (x + 1) + j, &t, &i, &g);
+		}
+		KUNIT_ASSERT_EQ_MSG(test, err, -EIO, "cut after %llu I/Os",
+				    cuts[x]);
+		pt_crash(c, x & 1 ? HOLT_FDEV_TEAR : HOLT_FDEV_DROP);
+		KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+		/* the op in flight: which way did it go? */
+		holt_store_read_lock(c->s);
+		err = holt_store_get_key(holt_store_tree_find(c->s,
+							      pt_tree_names[t]),
+					 key, pt_key(key, i), &ref);
+		vl = pt_val(val, i, g);
+		if (g ? !err && ref.vlen == vl && !memcmp(ref.val, val, vl) :
+		    err == -ENOENT)
+			c->o.val[t][i] = g;
+		holt_store_read_unlock(c->s);
+		pt_verify(test, c);
+	}
+}
+
+/*
+ * (h) Async: what holt_store_sync() acknowledged survives; of the writes
+ * after it, what survives is a prefix of their order, and it holds every
+ * write older than the flush bound.
+ */
+static void pt_async_prefix(struct kunit *test)
+{
+	enum { N = 120, HALF = N / 2 };
+	struct pt_ctx *c = test->priv;
+	struct pt_oracle *want;
+	int t[N], x;
+	u32 i[N], g[N], r = 4242, j, m, first;
+	bool found = false;
+
+	want = kunit_kzalloc(test, sizeof(*want), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_EQ(test, pt_attach_mode(c, HOLT_DURABILITY_ASYNC), 0);
+	pt_tree_create(test, c, 1);
+	pt_ops(test, c, 1, 200);
+	KUNIT_ASSERT_EQ(test, holt_store_sync(c->s), 0);
+	*want = c->o;
+	for (j = 0; j < N; j++) {
+		if (j == HALF)
+			msleep(3 * HOLT_ASYNC_FLUSH_MS);
+		r = pt_next(r);
+		KUNIT_ASSERT_EQ(test, pt_op(c, r, 5000 + j, &t[j], &i[j],
+					    &g[j]), 0);
+	}
+	pt_crash(c, HOLT_FDEV_DROP);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+
+	/* the longest prefix of the ops after the sync that matches */
+	holt_store_read_lock(c->s);
+	m = N + 1;
+	while (!found && m--) {
+		c->o = *want;
+		for (j = 0; j < m; j++)
+			c->o.val[t[j]][i[j]] = g[j];
+		found = true;
+		for (x = 0; x < PT_TREES; x++)
+			if (pt_diff(c, &c->o, x, &first))
+				found = false;
+	}
+	holt_store_read_unlock(c->s);
+	KUNIT_EXPECT_TRUE_MSG(test, found,
+			      "the store is no prefix of the async writes");
+	/* the flush work ran during the pause */
+	KUNIT_EXPECT_GE(test, m, (u32)HALF);
+	kunit_info(test, "%u of %u async writes after the sync survived\n",
+		   m, N);
+	pt_verify(test, c);
+}
+
 static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_acked_survive_cut),
 	KUNIT_CASE(pt_ckpt_cut_every_io),
@@ -676,6 +799,8 @@ static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_ckpt_spares_committed),
 	KUNIT_CASE(pt_replay_idempotent),
 	KUNIT_CASE(pt_log_wrap),
+	KUNIT_CASE(pt_cut_during_writes),
+	KUNIT_CASE(pt_async_prefix),
 	{}
 };
 
