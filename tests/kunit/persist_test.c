@@ -46,13 +46,17 @@ static const char * const pt_tree_names[PT_TREES] = { "default", "t2" };
 struct pt_oracle {
 	bool tree[PT_TREES];
 	u32 val[PT_TREES][PT_KEYS];	/* generation of the value, 0: absent */
+	u16 src[PT_TREES][PT_KEYS];	/* key it was put under (renames) */
 };
+
+enum { PT_PUT, PT_DEL, PT_RENAME };
 
 struct pt_ctx {
 	struct holt_fdev *d;
 	struct holt_store *s;
 	struct pt_oracle o;
 	struct pt_oracle base;
+	struct pt_oracle next;		/* the op in progress applied */
 	u8 *img;
 	unsigned int budget;
 };
@@ -78,7 +82,8 @@ static bool pt_oracle_eq(const struct pt_oracle *a, const struct pt_oracle *b)
 
 	for (t = 0; t < PT_TREES; t++)
 		if (a->tree[t] != b->tree[t] ||
-		    memcmp(a->val[t], b->val[t], sizeof(a->val[t])))
+		    memcmp(a->val[t], b->val[t], sizeof(a->val[t])) ||
+		    memcmp(a->src[t], b->src[t], sizeof(a->src[t])))
 			return false;
 	return true;
 }
@@ -140,62 +145,67 @@ static void pt_crash(struct pt_ctx *c, enum holt_fdev_cut how)
 	holt_fdev_power_cycle(c->d, how);
 }
 
-static int pt_put(struct pt_ctx *c, int t, u32 i, u32 g)
+/* One write: put @g under key @i, delete @i, or rename @i to @i2. */
+static int pt_write(struct pt_ctx *c, int t, int kind, u32 i, u32 i2, u32 g)
 {
 	struct holt_store *s = c->s;
 	struct holt_store_tree *st;
-	u8 key[16], val[PT_VMAX];
-	u32 kl = pt_key(key, i), vl = pt_val(val, i, g);
+	u8 key[16], key2[16], val[PT_VMAX];
+	u32 kl = pt_key(key, i), kl2, vl;
 	int err, err2;
 
 	holt_store_write_lock(s);
 	st = holt_store_tree_find(s, pt_tree_names[t]);
-	err = st ? holt_store_put_key(s, st, key, kl, val, vl, 0, 0, NULL) :
-	      -ENOENT;
+	if (!st) {
+		err = -ENOENT;
+	} else if (kind == PT_PUT) {
+		vl = pt_val(val, i, g);
+		err = holt_store_put_key(s, st, key, kl, val, vl, 0, 0, NULL);
+	} else if (kind == PT_DEL) {
+		err = holt_store_del_key(s, st, key, kl, 0, 0);
+	} else {
+		kl2 = pt_key(key2, i2);
+		err = holt_store_rename_key(s, st, key, kl, key2, kl2, true,
+					    NULL);
+	}
 	err2 = holt_store_write_end(s);
-	err = err ?: err2;
-	if (!err)
-		c->o.val[t][i] = g;
-	return err;
-}
-
-static int pt_del(struct pt_ctx *c, int t, u32 i)
-{
-	struct holt_store *s = c->s;
-	struct holt_store_tree *st;
-	u8 key[16];
-	u32 kl = pt_key(key, i);
-	int err, err2;
-
-	holt_store_write_lock(s);
-	st = holt_store_tree_find(s, pt_tree_names[t]);
-	err = st ? holt_store_del_key(s, st, key, kl, 0, 0) : -ENOENT;
-	err2 = holt_store_write_end(s);
-	err = err ?: err2;
-	if (!err)
-		c->o.val[t][i] = 0;
-	return err;
+	return err ?: err2;
 }
 
 /*
- * One deterministic op drawn from @r: a put of generation @g (5 in 6) or a
- * delete (*@gp = 0), in a tree of the oracle.  A delete of an absent key
- * is no change and counts as success.
+ * One deterministic op drawn from @r, in a tree of the oracle: a put of
+ * generation @g (6 in 8), a delete or a rename onto another key (which may
+ * exist).  @c->next receives the oracle with the op applied; the oracle
+ * itself changes only when the op is acknowledged.  A delete or rename of
+ * an absent key is no change and counts as success.
  */
-static int pt_op(struct pt_ctx *c, u32 r, u32 g, int *tp, u32 *ip, u32 *gp)
+static int pt_op(struct pt_ctx *c, u32 r, u32 g)
 {
-	int t = c->o.tree[1] && (r >> 28) % 3 == 0, err;
+	struct pt_oracle *n = &c->next;
+	int t = c->o.tree[1] && (r >> 28) % 3 == 0, kind, err;
 	u32 i = (r >> 8) % PT_KEYS;
+	u32 i2 = (i + 1 + (r >> 2) % (PT_KEYS - 1)) % PT_KEYS;
 
-	*tp = t;
-	*ip = i;
-	if ((r >> 20) % 6 == 0) {
-		*gp = 0;
-		err = pt_del(c, t, i);
-		return err == -ENOENT && !c->o.val[t][i] ? 0 : err;
+	kind = (r >> 20) % 8 == 0 ? PT_DEL :
+	       (r >> 20) % 8 == 1 ? PT_RENAME : PT_PUT;
+	*n = c->o;
+	if (kind != PT_PUT && !n->val[t][i]) {
+		err = pt_write(c, t, kind, i, i2, g);
+		return err == -ENOENT ? 0 : err ?: -EEXIST;
 	}
-	*gp = g;
-	return pt_put(c, t, i, g);
+	if (kind == PT_PUT) {
+		n->val[t][i] = g;
+		n->src[t][i] = i;
+	} else if (kind == PT_RENAME) {
+		n->val[t][i2] = n->val[t][i];
+		n->src[t][i2] = n->src[t][i];
+	}
+	if (kind != PT_PUT)
+		n->val[t][i] = 0;
+	err = pt_write(c, t, kind, i, i2, g);
+	if (!err)
+		c->o = *n;
+	return err;
 }
 
 static u32 pt_next(u32 r)
@@ -206,12 +216,12 @@ static u32 pt_next(u32 r)
 /* @n deterministic puts and deletes of round @round, all acknowledged. */
 static void pt_ops(struct kunit *test, struct pt_ctx *c, u32 round, u32 n)
 {
-	u32 r = round * 2654435761u + 12345, j, i, g;
-	int t, err;
+	u32 r = round * 2654435761u + 12345, j;
+	int err;
 
 	for (j = 0; j < n; j++) {
 		r = pt_next(r);
-		err = pt_op(c, r, round * 1000 + j + 1, &t, &i, &g);
+		err = pt_op(c, r, round * 1000 + j + 1);
 		KUNIT_ASSERT_EQ_MSG(test, err, 0, "round %u op %u", round, j);
 	}
 }
@@ -221,6 +231,14 @@ static void pt_tree_create(struct kunit *test, struct pt_ctx *c, int t)
 	KUNIT_ASSERT_EQ(test, holt_store_tree_create(c->s, pt_tree_names[t]),
 			0);
 	c->o.tree[t] = true;
+}
+
+static void pt_tree_drop(struct kunit *test, struct pt_ctx *c, int t)
+{
+	KUNIT_ASSERT_EQ(test, holt_store_tree_drop(c->s, pt_tree_names[t]),
+			0);
+	c->o.tree[t] = false;
+	memset(c->o.val[t], 0, sizeof(c->o.val[t]));
 }
 
 /*
@@ -251,7 +269,7 @@ static u32 pt_diff(struct pt_ctx *c, const struct pt_oracle *o, int t,
 			continue;
 		}
 		n++;
-		vl = pt_val(val, i, g);
+		vl = pt_val(val, o->src[t][i], g);
 		if ((err || r.vlen != vl || memcmp(r.val, val, vl)) && !bad++)
 			*first = i;
 	}
@@ -363,6 +381,15 @@ static void pt_acked_survive_cut(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
 	pt_verify(test, c);
 
+	/* a tree dropped and created again under the same name */
+	pt_tree_drop(test, c, 1);
+	pt_ops(test, c, 6, 30);
+	pt_tree_create(test, c, 1);
+	pt_ops(test, c, 7, 60);
+	pt_crash(c, HOLT_FDEV_DROP);
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_verify(test, c);
+
 	/* a clean detach leaves nothing to replay and loses nothing */
 	pt_ops(test, c, 5, 40);
 	pt_detach(c);
@@ -464,7 +491,8 @@ static void pt_ckpt_io_error(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pt_p(c)->dead, super);
 		pt_verify(test, c);
 		if (super) {
-			KUNIT_EXPECT_EQ(test, pt_put(c, 0, 7, 99999), -EIO);
+			KUNIT_EXPECT_EQ(test, pt_write(c, 0, PT_PUT, 7, 0, 99999),
+					-EIO);
 		} else {
 			pt_ops(test, c, 4, 30);
 			KUNIT_EXPECT_EQ(test, holt_store_checkpoint(c->s), 0);
@@ -480,8 +508,8 @@ static void pt_ckpt_io_error(struct kunit *test)
 	/* a failed log write: that put and every later one fail */
 	pt_from_base(test, c);
 	holt_fdev_arm(c->d, 1, 0, PT_NEVER);
-	KUNIT_EXPECT_EQ(test, pt_put(c, 0, 3, 77777), -EIO);
-	KUNIT_EXPECT_EQ(test, pt_put(c, 0, 4, 77778), -EIO);
+	KUNIT_EXPECT_EQ(test, pt_write(c, 0, PT_PUT, 3, 0, 77777), -EIO);
+	KUNIT_EXPECT_EQ(test, pt_write(c, 0, PT_PUT, 4, 0, 77778), -EIO);
 	pt_crash(c, HOLT_FDEV_TEAR);
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
 	pt_verify(test, c);
@@ -707,9 +735,8 @@ static void pt_cut_during_writes(struct kunit *test)
 {
 	static const u64 cuts[] = { 1, 2, 3, 5, 8, 13, 40, 101 };
 	struct pt_ctx *c = test->priv;
-	u32 r = 777, x, j, i, g, vl;
-	u8 key[16], val[PT_VMAX];
-	struct holt_ref ref;
+	u32 r = 777, x, j, first;
+	bool applied;
 	int t, err;
 
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
@@ -719,22 +746,21 @@ static void pt_cut_during_writes(struct kunit *test)
 		holt_fdev_arm(c->d, 0, 0, cuts[x]);
 		for (j = 0, err = 0; j < 1000 && !err; j++) {
 			r = pt_next(r);
-			err = pt_op(c, r, 100000 * (x + 1) + j, &t, &i, &g);
+			err = pt_op(c, r, 100000 * (x + 1) + j);
 		}
 		KUNIT_ASSERT_EQ_MSG(test, err, -EIO, "cut after %llu I/Os",
 				    cuts[x]);
 		pt_crash(c, x & 1 ? HOLT_FDEV_TEAR : HOLT_FDEV_DROP);
 		KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
-		/* the op in flight: which way did it go? */
+		/* the op in flight: did it land, entirely? */
 		holt_store_read_lock(c->s);
-		err = holt_store_get_key(holt_store_tree_find(c->s,
-							      pt_tree_names[t]),
-					 key, pt_key(key, i), &ref);
-		vl = pt_val(val, i, g);
-		if (g ? !err && ref.vlen == vl && !memcmp(ref.val, val, vl) :
-		    err == -ENOENT)
-			c->o.val[t][i] = g;
+		applied = true;
+		for (t = 0; t < PT_TREES; t++)
+			if (pt_diff(c, &c->next, t, &first))
+				applied = false;
 		holt_store_read_unlock(c->s);
+		if (applied)
+			c->o = c->next;
 		pt_verify(test, c);
 	}
 }
@@ -748,47 +774,45 @@ static void pt_async_prefix(struct kunit *test)
 {
 	enum { N = 120, HALF = N / 2 };
 	struct pt_ctx *c = test->priv;
-	struct pt_oracle *want;
-	int t[N], x;
-	u32 i[N], g[N], r = 4242, j, m, first;
+	struct pt_oracle *after;	/* [j]: the oracle after j writes */
+	u32 r = 4242, j, m, first;
 	bool found = false;
+	int t;
 
-	want = kunit_kzalloc(test, sizeof(*want), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, want);
+	after = kunit_kcalloc(test, N + 1, sizeof(*after), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, after);
 	KUNIT_ASSERT_EQ(test, pt_attach_mode(c, HOLT_DURABILITY_ASYNC), 0);
 	pt_tree_create(test, c, 1);
 	pt_ops(test, c, 1, 200);
 	KUNIT_ASSERT_EQ(test, holt_store_sync(c->s), 0);
-	*want = c->o;
+	after[0] = c->o;
 	for (j = 0; j < N; j++) {
 		if (j == HALF)
 			msleep(3 * HOLT_ASYNC_FLUSH_MS);
 		r = pt_next(r);
-		KUNIT_ASSERT_EQ(test, pt_op(c, r, 5000 + j, &t[j], &i[j],
-					    &g[j]), 0);
+		KUNIT_ASSERT_EQ(test, pt_op(c, r, 5000 + j), 0);
+		after[j + 1] = c->o;
 	}
 	pt_crash(c, HOLT_FDEV_DROP);
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
 
-	/* the longest prefix of the ops after the sync that matches */
+	/* the longest prefix of the writes after the sync that matches */
 	holt_store_read_lock(c->s);
 	m = N + 1;
 	while (!found && m--) {
-		c->o = *want;
-		for (j = 0; j < m; j++)
-			c->o.val[t[j]][i[j]] = g[j];
 		found = true;
-		for (x = 0; x < PT_TREES; x++)
-			if (pt_diff(c, &c->o, x, &first))
+		for (t = 0; t < PT_TREES; t++)
+			if (pt_diff(c, &after[m], t, &first))
 				found = false;
 	}
 	holt_store_read_unlock(c->s);
-	KUNIT_EXPECT_TRUE_MSG(test, found,
+	KUNIT_ASSERT_TRUE_MSG(test, found,
 			      "the store is no prefix of the async writes");
 	/* the flush work ran during the pause */
 	KUNIT_EXPECT_GE(test, m, (u32)HALF);
 	kunit_info(test, "%u of %u async writes after the sync survived\n",
 		   m, N);
+	c->o = after[m];
 	pt_verify(test, c);
 }
 
