@@ -12,7 +12,7 @@
  * that a lost acknowledged change, a change that should not be there and
  * a mix of two checkpoints all fail.  A small frame data budget spreads a
  * few hundred keys over many frames, so that a checkpoint writes several
- * frames and leaves others clean.  The cases, (a) to (h), are listed in
+ * frames and leaves others clean.  The cases, (a) to (i), are listed in
  * Documentation/durability.rst ("How checkpoint ordering is tested").
  */
 #include <kunit/test.h>
@@ -802,6 +802,65 @@ static void pt_async_prefix(struct kunit *test)
 	pt_verify(test, c);
 }
 
+/*
+ * (i) A format over an existing store, cut after each of its I/Os: the
+ * device then attaches as the old store, intact, or as the new empty
+ * store, or is refused with an error; never anything in between.
+ */
+static void pt_format_cut(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	struct pt_oracle empty = { .tree = { true } };
+	u32 first;
+	u64 n, k;
+	bool old_ok, new_ok;
+	const char *msg;
+	int t, how, err;
+
+	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
+	pt_tree_create(test, c, 1);
+	pt_ops(test, c, 1, 150);
+	pt_detach(c);
+	KUNIT_ASSERT_EQ(test, holt_fdev_save(c->d, &c->img), 0);
+	holt_fdev_arm(c->d, 0, 0, PT_NEVER);
+	KUNIT_ASSERT_EQ(test, holt_persist_format(PT_DEV, PT_WAL_MB, &msg), 0);
+	n = holt_fdev_ios(c->d);
+	KUNIT_ASSERT_GE(test, n, 3ull);
+
+	for (k = 0; k <= n; k++) {
+		for (how = HOLT_FDEV_DROP; how <= HOLT_FDEV_TEAR; how++) {
+			holt_fdev_restore(c->d, c->img);
+			holt_fdev_arm(c->d, 0, 0, k);
+			err = holt_persist_format(PT_DEV, PT_WAL_MB, &msg);
+			KUNIT_EXPECT_EQ(test, err, k >= n ? 0 : -EIO);
+			holt_fdev_power_cycle(c->d, how);
+			err = pt_attach(c);
+			if (err) {
+				KUNIT_EXPECT_LT(test, err, 0);
+				KUNIT_EXPECT_LT_MSG(test, k, n,
+						    "a complete format does not attach (%d)",
+						    err);
+				continue;
+			}
+			holt_store_read_lock(c->s);
+			old_ok = new_ok = true;
+			for (t = 0; t < PT_TREES; t++) {
+				if (pt_diff(c, &c->o, t, &first))
+					old_ok = false;
+				if (pt_diff(c, &empty, t, &first))
+					new_ok = false;
+			}
+			holt_store_read_unlock(c->s);
+			KUNIT_EXPECT_TRUE_MSG(test, old_ok || new_ok,
+					      "format cut after %llu of %llu I/Os (%s): neither the old store nor an empty one",
+					      k, n, how ? "torn" : "dropped");
+			if (k >= n)
+				KUNIT_EXPECT_TRUE(test, new_ok);
+			pt_detach(c);
+		}
+	}
+}
+
 static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_acked_survive_cut),
 	KUNIT_CASE(pt_ckpt_cut_every_io),
@@ -811,6 +870,7 @@ static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_log_wrap),
 	KUNIT_CASE(pt_cut_during_writes),
 	KUNIT_CASE(pt_async_prefix),
+	KUNIT_CASE(pt_format_cut),
 	{}
 };
 
