@@ -5,11 +5,13 @@
  *
  * DOC: Checkpoint
  *
- * Under the store's write lock (the cut) every frame of every tree is
- * copied and sealed; a frame whose crc32c, bump cursor and highest version
- * equal those of the image the committed superblock references is clean
- * and its copy dropped.  The cut also notes the log position L (the next
- * record), the version reservation and the catalog.  Writers go on once
+ * Under the store's write lock (the cut) every frame of every tree that
+ * changed since it was last written is copied and sealed: the engine
+ * counts the changes of each frame (holt_tree_frame_gen()), and a frame
+ * whose count equals the one recorded with its committed image is clean
+ * and keeps that image (evicted frames are always clean: cache.c).  The
+ * cut also notes the log position L (the next record), the version
+ * reservation and the catalog.  Writers go on once
  * the lock is released: the log between L and the head stays untouched
  * until the new superblock is durable.
  *
@@ -30,6 +32,7 @@
 #include <linux/vmalloc.h>
 #include <linux/bitmap.h>
 #include <linux/printk.h>
+#include <linux/user_namespace.h>
 
 #include "checkpoint.h"
 #include "core/tree_load.h"
@@ -56,7 +59,8 @@ struct ck_cut {
  * @tree: tree id
  * @need: at least this many entries, 0 to look up only
  *
- * Context: process context; the caller holds @p->ckpt_lock or owns @p.
+ * Context: process context; to grow or create, the caller holds the
+ * store's write lock or owns @p (attach).
  * Return: the records, or NULL (not found, or out of memory).
  */
 struct holt_ptree *holt_ckpt_ptree(struct holt_persist *p, u32 tree,
@@ -75,6 +79,9 @@ struct holt_ptree *holt_ckpt_ptree(struct holt_persist *p, u32 tree,
 	if (!pt)
 		return NULL;
 	pt->tree = tree;
+	pt->p = p;
+	pt->loader.read = holt_cache_read;
+	pt->loader.ctx = pt;
 	list_add_tail(&pt->node, &p->ptrees);
 found:
 	if (need <= pt->cap)
@@ -152,7 +159,7 @@ static int ck_take(struct holt_persist *p, struct ck_cut *c)
 		return -ENOMEM;
 	pos = HOLT_CAT_HDR_SIZE;
 	list_for_each_entry(st, &s->trees, node) {
-		struct holt_ptree *pt = holt_ckpt_ptree(p, (u32)st->id, 0);
+		struct holt_ptree *pt;
 		struct holt_cat_entry ce = {
 			.tree = (u32)st->id,
 			.root = 1,
@@ -165,15 +172,29 @@ static int ck_take(struct holt_persist *p, struct ck_cut *c)
 			return n;
 		pos += n;
 		lim = holt_tree_id_limit(st->tree);
+		/* the records the commit fills, allocated before any I/O */
+		pt = holt_ckpt_ptree(p, (u32)st->id, lim);
+		if (!pt)
+			return -ENOMEM;
+		holt_tree_set_loader(st->tree, &pt->loader);
 		for (id = 1; id < lim; id++) {
-			const u8 *m = holt_tree_frame_peek(st->tree, id);
-			const struct holt_pframe *old;
+			const struct holt_pframe *old = &pt->f[id];
+			u64 gen = holt_tree_frame_gen(st->tree, id);
 
-			if (!m)
+			if (!holt_tree_frame_in_use(st->tree, id))
 				continue;
 			memset(&f, 0, sizeof(f));
 			f.tree = (u32)st->id;
 			f.id = id;
+			if (old->slot != HOLT_SLOT_NONE && old->gen == gen) {
+				f.pf = *old;	/* clean: keeps its image */
+				err = ck_add(c, &f);
+				if (err)
+					return err;
+				continue;
+			}
+			if (WARN_ON_ONCE(!holt_tree_frame_peek(st->tree, id)))
+				return -EUCLEAN;	/* out yet changed */
 			f.img = vmalloc(HOLT_FRAME_SIZE);
 			if (!f.img)
 				return -ENOMEM;
@@ -184,16 +205,7 @@ static int ck_take(struct holt_persist *p, struct ck_cut *c)
 			}
 			f.pf.slot = HOLT_SLOT_NONE;
 			f.pf.crc = holt_get_le32(f.img + HDR_CSUM);
-			f.pf.used = holt_get_le32(f.img + HDR_USED);
-			f.pf.max_seq = holt_get_le64(f.img + HDR_MAX_SEQ);
-			old = pt && id < pt->cap ? &pt->f[id] : NULL;
-			if (old && old->slot != HOLT_SLOT_NONE &&
-			    old->crc == f.pf.crc && old->used == f.pf.used &&
-			    old->max_seq == f.pf.max_seq) {
-				vfree(f.img);
-				f.img = NULL;
-				f.pf = *old;
-			}
+			f.pf.gen = gen;
 			err = ck_add(c, &f);
 			if (err) {
 				vfree(f.img);
@@ -322,7 +334,9 @@ int holt_ckpt_write_super(struct holt_persist *p, struct holt_super *nsb)
 		p->dead = true;
 		return -EIO;
 	}
+	mutex_lock(&p->map_lock);
 	p->sb = *nsb;
+	mutex_unlock(&p->map_lock);
 	p->sb_slot = idx;
 	return 0;
 }
@@ -396,17 +410,19 @@ static int ck_write(struct holt_persist *p, struct ck_cut *c, u32 flags)
 
 	/* committed: the new references replace the old ones */
 	bitmap_zero(p->slot_used, p->sb.slot_count);
+	mutex_lock(&p->map_lock);
 	list_for_each_entry(pt, &p->ptrees, node)
 		memset(pt->f, 0xff, sizeof(*pt->f) * pt->cap);
 	for (i = 0; i < c->nr; i++) {
 		struct ck_frame *f = &c->fr[i];
 
 		__set_bit(f->pf.slot, p->slot_used);
-		pt = holt_ckpt_ptree(p, f->tree, f->id + 1);
-		/* without a record the frame is only rewritten next time */
-		if (pt)
+		/* the cut made every record: this allocates nothing */
+		pt = holt_ckpt_ptree(p, f->tree, 0);
+		if (!WARN_ON_ONCE(!pt || f->id >= pt->cap))
 			pt->f[f->id] = f->pf;
 	}
+	mutex_unlock(&p->map_lock);
 	for (i = 0; i < nm; i++)
 		__set_bit(mslots[i], p->slot_used);
 	for (i = 0; i < nc; i++)
@@ -439,6 +455,18 @@ out:
 	return err;
 }
 
+/*
+ * The store's owner, group and mode as of the cut (the store's write lock
+ * is held) go into the committed superblock's copy, and so into every
+ * superblock written from now on; @p->ckpt_lock serialises @p->sb.
+ */
+static void ck_owner(struct holt_persist *p)
+{
+	p->sb.owner_uid = from_kuid(&init_user_ns, p->s->uid);
+	p->sb.owner_gid = from_kgid(&init_user_ns, p->s->gid);
+	p->sb.owner_mode = p->s->mode & 0777;
+}
+
 /**
  * holt_ckpt_run() - take a checkpoint now
  * @p: device state
@@ -460,6 +488,8 @@ int holt_ckpt_run(struct holt_persist *p, bool have_lock, u32 flags)
 	err = p->dead ? -EIO : 0;
 	if (!err)
 		err = ck_take(p, &c);
+	if (!err)
+		ck_owner(p);
 	if (!have_lock)
 		holt_store_write_unlock(p->s);
 	if (!err)
@@ -469,6 +499,12 @@ int holt_ckpt_run(struct holt_persist *p, bool have_lock, u32 flags)
 	if (err)
 		pr_warn_ratelimited("store %s: checkpoint failed (%d)\n",
 				    p->s->name, err);
+	else if (READ_ONCE(p->cache.budget) && p->live &&
+		 !READ_ONCE(p->cache.evict_queued)) {
+		/* frames it wrote are clean now: evict what is over */
+		WRITE_ONCE(p->cache.evict_queued, true);
+		queue_work(system_unbound_wq, &p->cache.evict_work);
+	}
 	return err;
 }
 
@@ -499,6 +535,21 @@ void holt_ckpt_kick(struct holt_persist *p)
 	if (READ_ONCE(p->ckpt_queued) || !p->live)
 		return;
 	if (holt_journal_free(&p->j) > p->sb.wal_len / 2)
+		return;
+	WRITE_ONCE(p->ckpt_queued, true);
+	queue_work(system_unbound_wq, &p->ckpt_work);
+}
+
+/**
+ * holt_ckpt_kick_now() - start a background checkpoint whatever the log's
+ * fill (the frame cache needs changed frames written to evict them)
+ * @p: device state
+ *
+ * Context: process context.
+ */
+void holt_ckpt_kick_now(struct holt_persist *p)
+{
+	if (READ_ONCE(p->ckpt_queued) || !p->live)
 		return;
 	WRITE_ONCE(p->ckpt_queued, true);
 	queue_work(system_unbound_wq, &p->ckpt_work);

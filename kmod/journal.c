@@ -24,6 +24,14 @@
  * one (group commit).  In async mode the append schedules a delayed work
  * that commits within HOLT_ASYNC_FLUSH_MS.
  *
+ * Every record carries the durable mark of the moment it is staged
+ * (&holt_journal.durable_lsn: everything below it was committed by earlier,
+ * completed commits).  Since one commit is in flight at a time, the records
+ * of a commit never claim each other durable: a crash that tears the last
+ * commit leaves records that recovery takes for a torn tail, while a record
+ * damaged after its commit completed is proved durable by any record staged
+ * afterwards (holt_wal_judge()).
+ *
  * A failed log write sets a sticky error: every later append and wait
  * fails with -EIO, so that no reply claims durability it does not have.
  */
@@ -148,7 +156,8 @@ static int holt_journal_commit(struct holt_journal *j)
 	if (!holt_wal_head_align(&j->head, &pad) && pad.size) {
 		holt_wal_encode_pad(j->stage[j->open] +
 				    holt_journal_pos(j, pad.off), pad.size,
-				    pad.lsn, j->epoch, j->store_id);
+				    pad.lsn, j->durable_lsn, j->epoch,
+				    j->store_id);
 		j->open_lsn = pad.lsn + 1;
 	}
 	/* the bytes up to the head; the head may have wrapped to 0 */
@@ -257,15 +266,17 @@ int holt_journal_append(struct holt_journal *j, void *rec, u32 size,
 		pos = holt_journal_pos(j, pad.off);
 		if (pos > j->open_len)
 			memset(buf + j->open_len, 0, pos - j->open_len);
-		holt_wal_encode_pad(buf + pos, pad.size, pad.lsn, j->epoch,
-				    j->store_id);
+		holt_wal_encode_pad(buf + pos, pad.size, pad.lsn,
+				    j->durable_lsn, j->epoch, j->store_id);
 		j->open_len = (u32)(pos + pad.size);
 	}
 	pos = holt_journal_pos(j, place.off);
 	if (pos > j->open_len)
 		memset(buf + j->open_len, 0, pos - j->open_len);
 	memcpy(buf + pos, rec, size);
-	holt_wal_seal(buf + pos, place.lsn, j->epoch, j->store_id);
+	/* the mark: what earlier commits made durable (see ondisk.rst) */
+	holt_wal_seal(buf + pos, place.lsn, j->durable_lsn, j->epoch,
+		      j->store_id);
 	j->open_len = (u32)(pos + size);
 	j->open_lsn = place.lsn + 1;
 	j->records++;

@@ -18,6 +18,7 @@
 #include "../uapi/linux/holt.h"
 #include "netlink.h"
 #include "store.h"
+#include "cache.h"
 
 module_param_named(max_stores, holt_store_limits.max_stores, uint, 0444);
 MODULE_PARM_DESC(max_stores,
@@ -29,6 +30,10 @@ module_param_named(frame_data_budget, holt_store_limits.data_budget, uint,
 		   0444);
 MODULE_PARM_DESC(frame_data_budget,
 		 "bytes of each 512 KiB frame's data area a tree may fill before it spills into a new frame; 0 (default) for the whole area.  Small values exercise spillover in tests");
+
+module_param_named(frame_cache_mb, holt_cache_default_mb, uint, 0644);
+MODULE_PARM_DESC(frame_cache_mb,
+		 "MiB of 512 KiB frames a store attached from a device keeps in memory, unless its attach sets cache_mb; 0 (default) for no limit.  Clean frames over it are evicted and read back on demand; the shrinker evicts under memory pressure either way");
 
 static int __init holt_init(void)
 {
@@ -42,14 +47,19 @@ static int __init holt_init(void)
 	err = holt_store_init();
 	if (err)
 		goto err_out;
-	err = holt_nl_init();
+	err = holt_cache_init();
 	if (err)
 		goto err_store_uninit;
+	err = holt_nl_init();
+	if (err)
+		goto err_cache_uninit;
 
 	pr_info("loaded: generic netlink family %s version %d\n",
 		HOLT_GENL_NAME, HOLT_GENL_VERSION);
 	return 0;
 
+err_cache_uninit:
+	holt_cache_uninit();
 err_store_uninit:
 	holt_store_uninit();
 err_out:
@@ -60,6 +70,7 @@ static void __exit holt_exit(void)
 {
 	holt_nl_uninit();
 	holt_store_uninit();
+	holt_cache_uninit();
 	pr_info("unloaded\n");
 }
 

@@ -145,6 +145,7 @@ static const struct nla_policy holt_nl_policy[HOLT_A_MAX + 1] = {
 	[HOLT_A_MODE]		= NLA_POLICY_MAX(NLA_U32, 0777),
 	[HOLT_A_STATS]		= HOLT_NL_REPLY_ONLY,
 	[HOLT_A_WAL_MB]		= { .type = NLA_U32 },
+	[HOLT_A_CACHE_MB]	= { .type = NLA_U32 },
 	[HOLT_A_PAD]		= HOLT_NL_REPLY_ONLY,
 };
 
@@ -1249,7 +1250,6 @@ static int holt_nl_store_list(struct sk_buff *skb, struct netlink_callback *cb)
 static int holt_nl_tree_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct holt_nl_list *l, struct holt_store *s)
 {
-	struct holt_tree_stats stats;
 	struct holt_store_tree *st;
 	int err = 0;
 	void *hdr;
@@ -1257,7 +1257,6 @@ static int holt_nl_tree_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	holt_store_read_lock(s);
 	for (st = holt_store_tree_next(s, l->tree[0] ? l->tree : NULL); st;
 	     st = holt_store_tree_next(s, st->name)) {
-		holt_tree_get_stats(st->tree, &stats);
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &holt_nl_family,
 				  NLM_F_MULTI, HOLT_CMD_TREE_LIST);
@@ -1267,7 +1266,7 @@ static int holt_nl_tree_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		}
 		if (nla_put_string(skb, HOLT_A_STORE, s->name) ||
 		    nla_put_string(skb, HOLT_A_TREE, st->name) ||
-		    nla_put_u64_64bit(skb, HOLT_A_COUNT, stats.keys,
+		    nla_put_u64_64bit(skb, HOLT_A_COUNT, holt_tree_nr_keys(st->tree),
 				      HOLT_A_PAD)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
@@ -1399,7 +1398,13 @@ static int holt_nl_put_stats(struct sk_buff *msg, struct holt_store_tree *st)
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_DELS,
 			      atomic64_read(&st->dels), HOLT_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_SCANS,
-			      atomic64_read(&st->scans), HOLT_STATS_A_PAD)) {
+			      atomic64_read(&st->scans), HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_RESIDENT, ts.resident,
+			      HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_LOADS, ts.loads,
+			      HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_EVICTIONS, ts.evictions,
+			      HOLT_STATS_A_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -1474,6 +1479,28 @@ static int holt_nl_get_gid(struct genl_info *info, kgid_t *gid)
 	return -EINVAL;
 }
 
+/*
+ * Change a store's owner, group and/or mode, and make the change durable
+ * before the reply: a store on a device keeps them in its superblock,
+ * which a checkpoint writes.  For a memory store the checkpoint does
+ * nothing.
+ */
+static int holt_nl_store_set_owner(struct holt_store *s, const kuid_t *uid,
+				   const kgid_t *gid, const umode_t *mode,
+				   struct netlink_ext_ack *extack)
+{
+	int err;
+
+	holt_store_write_lock(s);
+	holt_store_set_owner(s, uid, gid, mode);
+	holt_store_write_unlock(s);
+	err = holt_store_checkpoint(s);
+	if (err)
+		NL_SET_ERR_MSG(extack,
+			       "owner or mode changed in memory but not made durable (the checkpoint failed)");
+	return err;
+}
+
 static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -1517,6 +1544,14 @@ static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[HOLT_A_DURABILITY])
 		args.durability = nla_get_u8(attrs[HOLT_A_DURABILITY]);
+	if (attrs[HOLT_A_CACHE_MB]) {
+		if (!args.device) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[HOLT_A_CACHE_MB],
+					    "a frame cache budget is for a store on a device");
+			return -EINVAL;
+		}
+		args.cache_mb = nla_get_u32(attrs[HOLT_A_CACHE_MB]);
+	}
 	if (attrs[HOLT_A_MODE])
 		args.mode = nla_get_u32(attrs[HOLT_A_MODE]);
 	if (attrs[HOLT_A_UID]) {
@@ -1556,6 +1591,15 @@ static int holt_nl_store_attach(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack, "cannot attach the store");
 		goto err_free;
 	}
+	/* explicit owner, group or mode win over those the device keeps */
+	if (args.device &&
+	    (attrs[HOLT_A_UID] || attrs[HOLT_A_GID] || attrs[HOLT_A_MODE]) &&
+	    holt_nl_store_set_owner(s, attrs[HOLT_A_UID] ? &args.uid : NULL,
+				    attrs[HOLT_A_GID] ? &args.gid : NULL,
+				    attrs[HOLT_A_MODE] ? &args.mode : NULL,
+				    info->extack))
+		pr_warn_ratelimited("store %s: the owner and mode given at attach are not durable yet\n",
+				    s->name);
 	if (nla_put_string(msg, HOLT_A_STORE, s->name)) {
 		holt_store_put(s);
 		return holt_nl_reply_overflow(info, msg);
@@ -1615,13 +1659,12 @@ static int holt_nl_store_set(struct sk_buff *skb, struct genl_info *info)
 	s = holt_nl_store_get(attrs, info->extack);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	holt_store_write_lock(s);
-	holt_store_set_owner(s, attrs[HOLT_A_UID] ? &uid : NULL,
-			     attrs[HOLT_A_GID] ? &gid : NULL,
-			     attrs[HOLT_A_MODE] ? &mode : NULL);
-	holt_store_write_unlock(s);
+	err = holt_nl_store_set_owner(s, attrs[HOLT_A_UID] ? &uid : NULL,
+				      attrs[HOLT_A_GID] ? &gid : NULL,
+				      attrs[HOLT_A_MODE] ? &mode : NULL,
+				      info->extack);
 	holt_store_put(s);
-	return 0;
+	return err;
 }
 
 static int holt_nl_tree_create(struct sk_buff *skb, struct genl_info *info)

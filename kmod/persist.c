@@ -266,6 +266,7 @@ static int holt_persist_detach(struct holt_store *s)
 	struct holt_persist *p = holt_persist_of(s);
 	int err;
 
+	holt_cache_stop(p);
 	cancel_work_sync(&p->ckpt_work);
 	err = holt_ckpt_run(p, false, HOLT_CKPT_CLEAN);
 	if (err)
@@ -281,6 +282,7 @@ static int holt_persist_detach(struct holt_store *s)
 
 static void holt_persist_free(struct holt_persist *p)
 {
+	holt_cache_stop(p);
 	cancel_work_sync(&p->ckpt_work);
 	holt_journal_uninit(&p->j);
 	holt_ckpt_free_ptrees(p);
@@ -455,6 +457,8 @@ int holt_persist_attach(struct holt_store *s,
 	p->s = s;
 	INIT_LIST_HEAD(&p->ptrees);
 	mutex_init(&p->ckpt_lock);
+	mutex_init(&p->map_lock);
+	holt_cache_setup(p, args->cache_mb);
 	INIT_WORK(&p->ckpt_work, holt_ckpt_work);
 	INIT_DELAYED_WORK(&p->j.flush_work, NULL);
 	p->j.async = args->durability == HOLT_DURABILITY_ASYNC;
@@ -478,5 +482,6 @@ int holt_persist_attach(struct holt_store *s,
 		/* the store frees the trees; release() frees @p */
 		return err;
 	}
+	holt_cache_start(p);
 	return 0;
 }

@@ -5,7 +5,7 @@
  * (the write-ahead log writer), checkpoint.c and recover.c (attach).
  *
  * Lock order: the store's rw_semaphore, then &holt_persist.ckpt_lock, then
- * &holt_journal.lock.  Documentation/durability.rst and ondisk.rst describe
+ * &holt_journal.lock or &holt_persist.map_lock (never both).  Documentation/durability.rst and ondisk.rst describe
  * what is written when.
  */
 #ifndef HOLT_PERSIST_H
@@ -17,9 +17,11 @@
 #include <linux/workqueue.h>
 
 #include "bdev.h"
+#include "cache.h"
 #include "store.h"
 #include "core/super.h"
 #include "core/wal.h"
+#include "core/tree_cache.h"
 
 /* An async store's log reaches the device at most this long after a reply. */
 #define HOLT_ASYNC_FLUSH_MS	50
@@ -76,16 +78,15 @@ struct holt_journal {
  * struct holt_pframe - where a frame of a tree was last written
  * @slot: its slot, HOLT_SLOT_NONE when never written
  * @crc: the crc32c of the image written there
- * @max_seq: its highest version then
- * @used: its bump cursor then
  * @generation: the checkpoint that wrote it
+ * @gen: the engine's change count of the frame when it was copied for
+ *	that write (holt_tree_frame_gen()): the frame is clean while equal
  */
 struct holt_pframe {
 	u64 slot;
 	u32 crc;
-	u32 used;
-	u64 max_seq;
 	u64 generation;
+	u64 gen;
 };
 
 /**
@@ -96,6 +97,13 @@ struct holt_pframe {
  * @cap: entries of @f (indexed by frame id)
  * @f: the frames
  * @seen: set while a checkpoint finds the tree still in the store
+ * @p: the store's device state
+ * @loader: reads the tree's evicted frames back (cache.c); the tree points
+ *	at it, so a &struct holt_ptree lives as long as the store
+ *
+ * @cap and @f change only under the store's write lock (growth) or with
+ * &holt_persist.map_lock held (a commit), and are read by loaders under
+ * map_lock.
  */
 struct holt_ptree {
 	struct list_head node;
@@ -103,6 +111,8 @@ struct holt_ptree {
 	u32 cap;
 	struct holt_pframe *f;
 	bool seen;
+	struct holt_persist *p;
+	struct holt_frame_loader loader;
 };
 
 /**
@@ -119,6 +129,9 @@ struct holt_ptree {
  * @nr_map_slots: entries of @map_slots
  * @nr_cat_slots: entries of @cat_slots
  * @ckpt_lock: one checkpoint at a time
+ * @map_lock: guards the frame records (@ptrees' entries) and @sb against
+ *	loaders while a checkpoint commits
+ * @cache: the frame cache (budget, eviction)
  * @ckpt_work: background checkpoint when the log fills
  * @ckpt_queued: @ckpt_work is queued or running
  * @checkpoints: checkpoints committed (statistics)
@@ -141,6 +154,8 @@ struct holt_persist {
 	u32 nr_map_slots;
 	u32 nr_cat_slots;
 	struct mutex ckpt_lock;
+	struct mutex map_lock;
+	struct holt_cache cache;
 	struct work_struct ckpt_work;
 	bool ckpt_queued;
 	u64 checkpoints;
@@ -176,6 +191,7 @@ u64 holt_journal_free(struct holt_journal *j);
 /* checkpoint.c */
 int holt_ckpt_run(struct holt_persist *p, bool have_lock, u32 flags);
 void holt_ckpt_kick(struct holt_persist *p);
+void holt_ckpt_kick_now(struct holt_persist *p);
 void holt_ckpt_work(struct work_struct *w);
 struct holt_ptree *holt_ckpt_ptree(struct holt_persist *p, u32 tree,
 				   u32 need);

@@ -13,11 +13,15 @@
  *    (holt_super_chain_next()); every map entry must name a tree of the
  *    catalog and a slot inside the area that no other entry or chain uses.
  * 3. Every frame is read from its slot and must carry the id and checksum
- *    the map gives; holt_tree_open() validates each frame and the links
- *    between them, then builds the tree.
+ *    the map gives (holt_cache_read()); holt_tree_open_lazy() validates
+ *    each frame and the links between them, keeps as many as the frame
+ *    cache's budget allows and drops the others, to be read again when
+ *    needed (cache.c).
  * 4. The log is scanned from the checkpoint position (holt_wal_scan()) and
  *    every record re-applied with the versions it carries; an op whose
- *    version is not above the key's is skipped (idempotency).
+ *    version is not above the key's is skipped (idempotency).  The rest of
+ *    the log is probed (holt_wal_probe()): a later record proving that the
+ *    record where the scan stopped had been durable refuses the store.
  * 5. The version counter is set above every version seen (superblock
  *    reservation, frames, log).
  * 6. Only then is anything written: a checkpoint with the next log epoch,
@@ -30,16 +34,18 @@
 #include <linux/vmalloc.h>
 #include <linux/bitmap.h>
 #include <linux/printk.h>
+#include <linux/user_namespace.h>
 
 #include "recover.h"
 #include "checkpoint.h"
 #include "core/frame.h"
 #include "core/tree_load.h"
+#include "core/tree_cache.h"
 
 struct rc_tree {
 	u32 id;
 	char name[HOLT_CAT_NAME_MAX + 1];
-	u8 **frames;
+	u8 *present;		/* by frame id: the map names an image */
 	u32 cap;
 };
 
@@ -171,7 +177,7 @@ static int rc_catalog(struct rc_ctx *rc, const u8 *cat, u32 len)
 	return 0;
 }
 
-/* Read every frame of the map into its tree's table. */
+/* Record where every frame of the map is; the frames are read later. */
 static int rc_frames(struct rc_ctx *rc, const u8 *map, u64 len,
 		     const char **msg)
 {
@@ -180,8 +186,6 @@ static int rc_frames(struct rc_ctx *rc, const u8 *map, u64 len,
 	struct holt_ptree *pt;
 	struct rc_tree *t;
 	u64 i;
-	u8 *f;
-	int err;
 
 	if (len % HOLT_MAP_ENTRY_SIZE)
 		return -EUCLEAN;
@@ -198,46 +202,29 @@ static int rc_frames(struct rc_ctx *rc, const u8 *map, u64 len,
 		__set_bit(e.slot, p->slot_used);
 		if (e.frame_id >= t->cap) {
 			u32 cap = max_t(u32, 16, t->cap);
-			u8 **nf;
+			u8 *np;
 
 			while (cap <= e.frame_id)
 				cap *= 2;
-			nf = kvcalloc(cap, sizeof(*nf), GFP_KERNEL);
-			if (!nf)
+			np = kvzalloc(cap, GFP_KERNEL);
+			if (!np)
 				return -ENOMEM;
 			if (t->cap)
-				memcpy(nf, t->frames, sizeof(*nf) * t->cap);
-			kvfree(t->frames);
-			t->frames = nf;
+				memcpy(np, t->present, t->cap);
+			kvfree(t->present);
+			t->present = np;
 			t->cap = cap;
 		}
-		if (t->frames[e.frame_id])
+		if (t->present[e.frame_id])
 			return -EUCLEAN;
-		f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
-		if (!f)
-			return -ENOMEM;
-		t->frames[e.frame_id] = f;
-		err = holt_bdev_read(&p->bd, holt_super_slot_byte(&p->sb, e.slot),
-				     f, HOLT_FRAME_SIZE);
-		if (err) {
-			*msg = "reading a frame failed (I/O error)";
-			return err;
-		}
-		*msg = "a frame is damaged (checksum or identity; see the kernel log)";
-		if (holt_get_le32(f + HDR_CSUM) != e.frame_crc ||
-		    holt_get_le64(f + HDR_FRAME_ID) != e.frame_id) {
-			pr_warn("frame %llu of tree %u in slot %llu: checksum or identity does not match the frame map\n",
-				e.frame_id, e.tree, e.slot);
-			return -EUCLEAN;
-		}
+		t->present[e.frame_id] = 1;
 		pt = holt_ckpt_ptree(p, e.tree, (u32)e.frame_id + 1);
 		if (!pt)
 			return -ENOMEM;
 		pt->f[e.frame_id].slot = e.slot;
 		pt->f[e.frame_id].crc = e.frame_crc;
-		pt->f[e.frame_id].used = holt_get_le32(f + HDR_USED);
-		pt->f[e.frame_id].max_seq = holt_get_le64(f + HDR_MAX_SEQ);
 		pt->f[e.frame_id].generation = e.generation;
+		pt->f[e.frame_id].gen = 0;	/* a new tree's count */
 	}
 	*msg = NULL;
 	return 0;
@@ -386,6 +373,36 @@ static int rc_replay(void *ctx, const struct holt_wal_rec *rec)
 	return ret;
 }
 
+/*
+ * Past the log's tail: records of a torn last commit are normal; a record
+ * proving that the record at the tail had been durable means damage in the
+ * middle of the log, and the store is refused (holt_wal_judge()).
+ */
+static int rc_probe(struct holt_persist *p, const struct holt_wal_scan *sc,
+		    struct rc_ctx *rc, const char **msg)
+{
+	struct holt_wal_probe pr;
+	int err;
+
+	err = holt_wal_probe(sc, rc_read, rc, &pr);
+	if (err) {
+		*msg = err == -EIO ? "reading the log failed (I/O error)" :
+		       "probing the log past its tail failed";
+		return err;
+	}
+	if (pr.verdict == HOLT_WAL_TAIL_TORN)
+		pr_info("%s: log records of a torn commit past the tail (lsn %llu at %llu): not replayed\n",
+			p->s->device, pr.lsn, pr.off);
+	if (pr.verdict != HOLT_WAL_TAIL_DAMAGED)
+		return 0;
+	pr_warn_ratelimited("%s: refused: log record %llu at log offset %llu is damaged (%s), but record %llu at %llu shows it was durable (mark %llu): acknowledged writes would be lost\n",
+			    p->s->device, sc->end_lsn, sc->end_off,
+			    holt_wal_why_str(sc->why), pr.lsn, pr.off,
+			    pr.durable);
+	*msg = "the log is damaged: a record that must be replayed is unreadable (see the kernel log)";
+	return -EUCLEAN;
+}
+
 static const char *rc_super_msg(int err, const struct holt_super_choice *ch)
 {
 	if (err == -EPROTONOSUPPORT)
@@ -418,7 +435,7 @@ int holt_recover(struct holt_persist *p, const char **msg)
 	struct holt_wal_scan sc = { 0 };
 	struct rc_ctx rc = { .p = p };
 	u8 *sbuf, *cat = NULL, *map = NULL;
-	u64 plsn, poff, *cslots = NULL, *mslots = NULL;
+	u64 *cslots = NULL, *mslots = NULL;
 	u32 i, ncs = 0, nms = 0;
 	int err;
 
@@ -451,6 +468,14 @@ int holt_recover(struct holt_persist *p, const char **msg)
 		return err;
 	}
 	p->sb_slot = ch.picked;
+	/* the owner kept on the device (netlink applies explicit ones after) */
+	s->uid = make_kuid(&init_user_ns, p->sb.owner_uid);
+	s->gid = make_kgid(&init_user_ns, p->sb.owner_gid);
+	s->mode = p->sb.owner_mode;
+	if (!uid_valid(s->uid) || !gid_valid(s->gid)) {
+		*msg = "the superblock names an invalid owner";
+		return -EUCLEAN;
+	}
 	if (ch.reason[ch.picked ^ 1] != HOLT_SUPER_OK)
 		pr_warn("%s: superblock %c refused (%s); using %c\n", s->device,
 			'A' + (ch.picked ^ 1),
@@ -494,20 +519,30 @@ int holt_recover(struct holt_persist *p, const char **msg)
 			.seq = &s->seq,
 			.data_budget = holt_store_limits.data_budget,
 		};
+		u32 budget = p->cache.budget, keep = U32_MAX, have;
+		struct holt_ptree *pt;
 		struct holt_tree *t;
-		u32 id;
 
-		t = holt_tree_open(&cfg, rc.trees[i].frames, rc.trees[i].cap,
-				   &err);
+		pt = holt_ckpt_ptree(p, rc.trees[i].id, 1);
+		err = -ENOMEM;
+		*msg = "out of memory";
+		if (!pt)
+			goto out;
+		if (budget) {
+			have = holt_cache_resident(p);
+			keep = budget > have ? budget - have : 0;
+		}
+		t = holt_tree_open_lazy(&cfg, rc.trees[i].present,
+					rc.trees[i].cap, &pt->loader, keep,
+					&err);
 		if (!t) {
 			pr_warn("%s: tree %s: its frames do not form a valid tree (%d)\n",
 				s->device, rc.trees[i].name, err);
-			*msg = "a tree's frames are damaged or inconsistent (see the kernel log)";
+			*msg = err == -EIO ? "reading a frame failed (I/O error)" :
+			       err == -ENOMEM ? "out of memory" :
+			       "a tree's frames are damaged or inconsistent (see the kernel log)";
 			goto out;
 		}
-		/* the tree owns the images now */
-		for (id = 0; id < rc.trees[i].cap; id++)
-			rc.trees[i].frames[id] = NULL;
 		err = holt_store_tree_adopt(s, rc.trees[i].name, rc.trees[i].id,
 					    t);
 		if (err) {
@@ -543,9 +578,9 @@ int holt_recover(struct holt_persist *p, const char **msg)
 		err = -EUCLEAN;
 		goto out;
 	}
-	if (holt_wal_probe(&sc, rc_read, &rc, &plsn, &poff) == 1)
-		pr_warn("%s: valid log records past the tail (lsn %llu at %llu): a commit torn by a crash, or damage\n",
-			s->device, plsn, poff);
+	err = rc_probe(p, &sc, &rc, msg);
+	if (err)
+		goto out;
 	if (s->seq < sc.max_version)
 		s->seq = sc.max_version;
 	p->seq_reserved = s->seq;
@@ -569,14 +604,8 @@ int holt_recover(struct holt_persist *p, const char **msg)
 	}
 	*msg = NULL;
 out:
-	for (i = 0; i < rc.nr_trees; i++) {
-		u32 id;
-
-		for (id = 0; id < rc.trees[i].cap; id++)
-			holt_port_frame_free(rc.trees[i].frames[id],
-					     HOLT_FRAME_SIZE);
-		kvfree(rc.trees[i].frames);
-	}
+	for (i = 0; i < rc.nr_trees; i++)
+		kvfree(rc.trees[i].present);
 	kfree(rc.trees);
 	kfree(cslots);
 	kfree(mslots);

@@ -182,6 +182,8 @@ struct holt_store {
  * @uid: owner
  * @gid: group
  * @mode: permission bits, 0..0777
+ * @cache_mb: frame cache budget of a device store in MiB, 0 for the
+ *	module's frame_cache_mb
  * @msg: receives a static message saying why a device was refused
  */
 struct holt_store_attach_args {
@@ -191,6 +193,7 @@ struct holt_store_attach_args {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
+	u32 cache_mb;
 	const char *msg;
 };
 

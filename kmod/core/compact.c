@@ -901,14 +901,15 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
 			return 0;
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+			u8 *nf;
 
 			if (id == xid) {
 				*node = cur;
 				return fid;
 			}
-			f = tree_frame(t, id);
-			if (!f || ++hops > t->nr_frames)
+			if (tree_frame_get(t, id, &nf) || ++hops > t->nr_frames)
 				return 0;
+			f = nf;
 			fid = (u32)id;
 			cur = rd16(f + HDR_ROOT);
 			continue;

@@ -79,9 +79,12 @@ static int it_enter(struct holt_iter *it, const u8 *f, u16 c, int b,
 		return 0;
 	case HOLT_N_BLOB: {
 		u64 id = holt_get_le64(n + BLOB_CHILD);
-		const u8 *x = tree_frame(it->t, id);
+		u8 *x;
+		int err = tree_frame_get(it->t, id, &x);
 
-		if (!x || b < 0)
+		if (err)
+			return err;
+		if (b < 0)
 			return -EUCLEAN;
 		return it_push(it, x, rd16(x + HDR_ROOT), (u32)b, (u32)b, true);
 	}

@@ -38,6 +38,7 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/printk.h>
+#include <linux/atomic.h>
 #include <asm/unaligned.h>
 
 #define HOLT_WARN_ON(cond) WARN_ON_ONCE(cond)
@@ -83,6 +84,24 @@ static inline void holt_cond_resched(void)
 {
 	cond_resched();
 }
+
+/*
+ * Frames are loaded on demand by readers that share the tree: a loaded
+ * frame is published with a compare-and-exchange of its table entry.
+ */
+#define holt_port_cmpxchg_ptr(ptr, old, new) cmpxchg(ptr, old, new)
+#define holt_port_read_once(x) READ_ONCE(x)
+#define holt_port_write_once(x, v) WRITE_ONCE(x, v)
+/* orders reading a "published" flag before reading what it published */
+#define holt_port_rmb() smp_rmb()
+
+struct holt_atomic {
+	atomic_long_t v;
+};
+
+#define holt_atomic_read(a) atomic_long_read(&(a)->v)
+#define holt_atomic_add(a, n) atomic_long_add(n, &(a)->v)
+#define holt_atomic_set(a, n) atomic_long_set(&(a)->v, n)
 
 #define holt_get_le16(p) get_unaligned_le16(p)
 #define holt_get_le32(p) get_unaligned_le32(p)
@@ -190,6 +209,26 @@ static inline void holt_port_frame_free(void *p, size_t size)
 }
 
 u32 holt_crc32c(u32 seed, const void *p, size_t len);
+
+#define holt_port_cmpxchg_ptr(ptr, old, new)				\
+	({								\
+		__typeof__(*(ptr)) __holt_o = (old);			\
+		__atomic_compare_exchange_n(ptr, &__holt_o, new, false,	\
+					    __ATOMIC_SEQ_CST,		\
+					    __ATOMIC_SEQ_CST);		\
+		__holt_o;						\
+	})
+#define holt_port_read_once(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define holt_port_write_once(x, v) __atomic_store_n(&(x), v, __ATOMIC_RELAXED)
+#define holt_port_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+
+struct holt_atomic {
+	long v;
+};
+
+#define holt_atomic_read(a) __atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
+#define holt_atomic_add(a, n) __atomic_add_fetch(&(a)->v, n, __ATOMIC_RELAXED)
+#define holt_atomic_set(a, n) __atomic_store_n(&(a)->v, n, __ATOMIC_RELAXED)
 
 static inline void holt_cond_resched(void)
 {

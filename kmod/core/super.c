@@ -25,7 +25,11 @@
  *   0x078 le64 seq_high
  *   0x080 extent map          le64 slot, le64 bytes, le32 nr_slots, le32 crc
  *   0x098 extent catalog      same
- *   0x0b0 .. 0xfff            zero
+ *   0x0b0 le32 owner_uid      the store's owner (initial user namespace)
+ *   0x0b4 le32 owner_gid      its group
+ *   0x0b8 le32 owner_mode     permission bits, 0..0777
+ *   0x0bc le32 reserved (0)
+ *   0x0c0 .. 0xfff            zero
  *
  * Bytes 0x000-0x00f (magic, version, crc) and the rule "crc over the whole
  * slot with the crc field zeroed" are frozen for every future version, so
@@ -56,10 +60,14 @@
 #define SB_MAP		0x080
 #define SB_CATALOG	0x098
 #define SB_EXTENT_SIZE	24
-#define SB_END		0x0b0
+#define SB_OWNER_UID	0x0b0
+#define SB_OWNER_GID	0x0b4
+#define SB_OWNER_MODE	0x0b8
+#define SB_RESERVED1	0x0bc
+#define SB_END		0x0c0
 
 /* Smallest record header of the log; see wal.h (kept equal by a test). */
-#define SB_WAL_HDR	32u
+#define SB_WAL_HDR	40u	/* HOLT_WAL_HDR_SIZE of wal.h */
 /* Geometry sanity bound: 2^62 bytes is far beyond any block device. */
 #define SB_DEV_MAX	(1ull << 62)
 
@@ -156,7 +164,8 @@ static int holt_super_refuse(enum holt_super_reason r,
  * @why: if not NULL, receives the reason of a refusal (HOLT_SUPER_OK else)
  *
  * Checks everything but magic, version, crc and slot index (which only
- * exist in the encoded form): flags, generation, uuid, geometry against
+ * exist in the encoded form): flags, generation, uuid, owner (no invalid
+ * id, mode within 0777), geometry against
  * itself and @dev_size, checkpoint position, frame map and catalog chains.
  *
  * Context: any.
@@ -172,7 +181,9 @@ int holt_super_check(const struct holt_super *sb, u64 dev_size,
 		*why = HOLT_SUPER_OK;
 	if (!sb->generation || (sb->flags & ~HOLT_SUPER_F_ALL) ||
 	    !sb->log_epoch || !memcmp(sb->uuid, zero_uuid, 16) ||
-	    sb->slot_index >= HOLT_SUPER_NR)
+	    sb->slot_index >= HOLT_SUPER_NR ||
+	    sb->owner_uid == HOLT_SUPER_ID_INVALID ||
+	    sb->owner_gid == HOLT_SUPER_ID_INVALID || sb->owner_mode & ~0777u)
 		return holt_super_refuse(HOLT_SUPER_R_FIELD, why);
 
 	if (sb->block_size != HOLT_BLOCK_SIZE ||
@@ -222,7 +233,8 @@ int holt_super_check(const struct holt_super *sb, u64 dev_size,
  *
  * The log starts at 1 MiB; the slots start at the next MiB boundary after
  * the log.  The result has generation 1, slot index 0, an empty log
- * (checkpoint LSN 1 at offset 0, epoch 1), no frame map and no catalog.
+ * (checkpoint LSN 1 at offset 0, epoch 1), no frame map and no catalog,
+ * owned by root with mode 0600.
  * Formatting writes it to slot B with generation 1 and to slot A with
  * generation 2, so that no superblock of an older store survives.
  *
@@ -266,6 +278,9 @@ int holt_super_layout(struct holt_super *sb, u64 dev_size, u64 wal_bytes,
 	sb->seq_high = 0;
 	sb->map.slot = HOLT_SLOT_NONE;
 	sb->catalog.slot = HOLT_SLOT_NONE;
+	sb->owner_uid = 0;
+	sb->owner_gid = 0;
+	sb->owner_mode = HOLT_SUPER_OWNER_MODE;
 	return 0;
 }
 
@@ -334,6 +349,9 @@ int holt_super_encode(const struct holt_super *sb, void *buf)
 	holt_put_le64(sb->seq_high, p + SB_SEQ_HIGH);
 	holt_super_put_extent(&sb->map, p + SB_MAP);
 	holt_super_put_extent(&sb->catalog, p + SB_CATALOG);
+	holt_put_le32(sb->owner_uid, p + SB_OWNER_UID);
+	holt_put_le32(sb->owner_gid, p + SB_OWNER_GID);
+	holt_put_le32(sb->owner_mode, p + SB_OWNER_MODE);
 	holt_put_le32(holt_super_csum(p), p + SB_CRC);
 	return 0;
 }
@@ -376,7 +394,7 @@ int holt_super_decode(const void *buf, u64 dev_size, u32 slot_index,
 			*why = HOLT_SUPER_R_VERSION;
 		return -EPROTONOSUPPORT;
 	}
-	if (holt_get_le32(p + SB_RESERVED0) ||
+	if (holt_get_le32(p + SB_RESERVED0) || holt_get_le32(p + SB_RESERVED1) ||
 	    !holt_super_zero(p + SB_END, HOLT_SUPER_SIZE - SB_END))
 		return holt_super_refuse(HOLT_SUPER_R_FIELD, why);
 
@@ -398,6 +416,9 @@ int holt_super_decode(const void *buf, u64 dev_size, u32 slot_index,
 	sb->seq_high = holt_get_le64(p + SB_SEQ_HIGH);
 	holt_super_get_extent(&sb->map, p + SB_MAP);
 	holt_super_get_extent(&sb->catalog, p + SB_CATALOG);
+	sb->owner_uid = holt_get_le32(p + SB_OWNER_UID);
+	sb->owner_gid = holt_get_le32(p + SB_OWNER_GID);
+	sb->owner_mode = holt_get_le32(p + SB_OWNER_MODE);
 
 	if (sb->slot_index != slot_index)
 		return holt_super_refuse(HOLT_SUPER_R_SLOT, why);

@@ -29,7 +29,7 @@
 /* "HOLTSUPR" read as a little-endian u64. */
 #define HOLT_SUPER_MAGIC	0x52505553544c4f48ull
 /* The on-disk format version this code reads and writes. */
-#define HOLT_FORMAT_VERSION	1u
+#define HOLT_FORMAT_VERSION	2u
 
 #define HOLT_SUPER_SIZE		4096u		/* one slot, one block */
 #define HOLT_SUPER_NR		2u		/* slots A and B */
@@ -92,6 +92,10 @@ struct holt_super_extent {
  *	versions continue above max(@seq_high, versions met in the log)
  * @map: the frame map chain (frame identity to slot)
  * @catalog: the tree catalog chain (tree id, name, root frame)
+ * @owner_uid: the store's owner, a uid of the initial user namespace
+ *	(not 0xffffffff)
+ * @owner_gid: its group, likewise
+ * @owner_mode: its permission bits, 0..0777
  */
 struct holt_super {
 	u64 generation;
@@ -111,7 +115,15 @@ struct holt_super {
 	u64 seq_high;
 	struct holt_super_extent map;
 	struct holt_super_extent catalog;
+	u32 owner_uid;
+	u32 owner_gid;
+	u32 owner_mode;
 };
+
+/* Owner of a newly formatted store: root, 0600. */
+#define HOLT_SUPER_OWNER_MODE	0600u
+/* The invalid id (-1), refused as an owner. */
+#define HOLT_SUPER_ID_INVALID	0xffffffffu
 
 /* Why a superblock slot was refused. */
 enum holt_super_reason {

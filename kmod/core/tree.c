@@ -92,6 +92,7 @@ void holt_jnl_write(struct holt_tree *t, u32 fid, u32 off, u32 len)
 {
 	u8 *p;
 
+	tree_frame_changed(t, fid);
 	if (!t->jnl)
 		return;
 	p = jnl_append(t->jnl, JNL_WRITE, fid, off, len);
@@ -114,6 +115,7 @@ void holt_jnl_frame(struct holt_tree *t, u32 fid, u8 *old)
 {
 	u8 *p;
 
+	tree_frame_changed(t, fid);
 	if (!t->jnl) {
 		holt_port_frame_free(old, HOLT_FRAME_SIZE);
 		return;
@@ -210,21 +212,29 @@ static void jnl_end(struct holt_tree *t, struct holt_jnl *j)
  */
 int holt_tree_new_id(struct holt_tree *t, u32 *id)
 {
+	struct holt_fmeta *nm;
 	u32 i, cap;
 	u8 **nf;
 
 	for (i = 2; i < t->frames_cap; i++)
-		if (!t->frames[i]) {
+		if (!t->frames[i] && !t->meta[i].out) {
 			*id = i;
 			return 0;
 		}
 	cap = t->frames_cap * 2;
 	nf = holt_port_alloc(sizeof(*nf) * cap);
-	if (!nf)
+	nm = holt_port_alloc(sizeof(*nm) * cap);
+	if (!nf || !nm) {
+		holt_port_free(nf);
+		holt_port_free(nm);
 		return -ENOMEM;
+	}
 	memcpy(nf, t->frames, sizeof(*nf) * t->frames_cap);
+	memcpy(nm, t->meta, sizeof(*nm) * t->frames_cap);
 	holt_port_free(t->frames);
+	holt_port_free(t->meta);
 	t->frames = nf;
+	t->meta = nm;
 	*id = t->frames_cap;
 	t->frames_cap = cap;
 	return 0;
@@ -260,13 +270,18 @@ struct holt_tree *holt_tree_create(const struct holt_tree_config *cfg)
 	t->frames = holt_port_alloc(sizeof(*t->frames) * t->frames_cap);
 	if (!t->frames)
 		goto free_tree;
+	t->meta = holt_port_alloc(sizeof(*t->meta) * t->frames_cap);
+	if (!t->meta)
+		goto free_frames;
 	t->frames[HOLT_ROOT_FRAME] = holt_port_frame_alloc(HOLT_FRAME_SIZE);
 	if (!t->frames[HOLT_ROOT_FRAME])
-		goto free_frames;
+		goto free_meta;
 	holt_frame_init(t->frames[HOLT_ROOT_FRAME], HOLT_ROOT_FRAME, t->budget);
 	t->nr_frames = 1;
 	return t;
 
+free_meta:
+	holt_port_free(t->meta);
 free_frames:
 	holt_port_free(t->frames);
 free_tree:
@@ -289,6 +304,7 @@ void holt_tree_destroy(struct holt_tree *t)
 	for (i = 0; i < t->frames_cap; i++)
 		holt_port_frame_free(t->frames[i], HOLT_FRAME_SIZE);
 	holt_port_free(t->frames);
+	holt_port_free(t->meta);
 	holt_port_free(t->spare.buf);
 	holt_port_free(t);
 }
@@ -364,9 +380,11 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 			return -ENOENT;
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+			int err = tree_frame_get(t, id, &f);
 
-			f = tree_frame(t, id);
-			if (!f || ++hops > t->nr_frames)
+			if (err)
+				return err;
+			if (++hops > t->nr_frames)
 				return -EUCLEAN;
 			fid = (u32)id;
 			cur = rd16(f + HDR_ROOT);
@@ -533,11 +551,13 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		c = rd16(n + so);
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+			int err = tree_frame_get(t, id, &p->f);
 
-			if (!tree_frame(t, id) || ++hops > t->nr_frames)
+			if (err)
+				return err;
+			if (++hops > t->nr_frames)
 				return -EUCLEAN;
 			p->fid = (u32)id;
-			p->f = t->frames[id];
 			p->slot = HDR_ROOT;
 			p->cur = rd16(p->f + HDR_ROOT);
 			continue;
@@ -1076,8 +1096,10 @@ int holt_tree_longest_prefix(struct holt_tree *t, const u8 *key, u32 klen,
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
 
-			f = tree_frame(t, id);
-			if (!f || ++hops > t->nr_frames)
+			err = tree_frame_get(t, id, &f);
+			if (err)
+				return err;
+			if (++hops > t->nr_frames)
 				return -EUCLEAN;
 			cur = rd16(f + HDR_ROOT);
 			continue;
@@ -1355,16 +1377,19 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
 
 		if (!f)
 			continue;
-		st->frames++;
+		st->resident++;
 		st->data_used += frame_used(f);
 		st->data_live += frame_live(f);
 		st->tombstones += hdr32(f, HDR_TOMBS);
 	}
+	st->frames = t->nr_frames;
 	st->frame_bytes = st->frames * HOLT_FRAME_SIZE;
-	st->data_capacity = st->frames * t->budget;
+	st->data_capacity = st->resident * t->budget;
 	st->spills = t->spills;
 	st->compactions = t->compactions;
 	st->merges = t->merges;
+	st->loads = (u64)holt_atomic_read(&t->loads);
+	st->evictions = t->evictions;
 	st->depth = tree_depth(t);
 }
 
@@ -1378,6 +1403,18 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
 u32 holt_tree_nr_frames(struct holt_tree *t)
 {
 	return t->nr_frames;
+}
+
+/**
+ * holt_tree_nr_keys() - live keys of a tree, in O(1)
+ * @t: tree
+ *
+ * Context: the caller excludes writers.
+ * Return: the number of keys.
+ */
+u64 holt_tree_nr_keys(struct holt_tree *t)
+{
+	return t->nr_keys;
 }
 
 /**

@@ -164,15 +164,19 @@ struct holt_batch_op {
  */
 struct holt_tree_stats {
 	u64 keys;		/* live keys */
-	u64 frames;		/* frames in use */
+	u64 frames;		/* frames in use (in memory or out) */
+	u64 resident;		/* frames in memory; the fields below and
+				 * depth count only these */
 	u64 frame_bytes;	/* frames * frame size */
 	u64 data_used;		/* bytes of data area in use, live and dead */
 	u64 data_live;		/* bytes of live node bodies */
-	u64 data_capacity;	/* frames * data budget */
+	u64 data_capacity;	/* resident * data budget */
 	u64 tombstones;
 	u64 spills;		/* spillovers since creation */
 	u64 compactions;
 	u64 merges;
+	u64 loads;		/* frames read back through the loader */
+	u64 evictions;		/* frames evicted */
 	u32 depth;		/* frames on the longest root-to-leaf path */
 };
 
@@ -206,6 +210,7 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st);
  * @buf, which holds HOLT_FRAME_SIZE bytes.
  */
 u32 holt_tree_nr_frames(struct holt_tree *t);
+u64 holt_tree_nr_keys(struct holt_tree *t);
 int holt_tree_frame_copy(struct holt_tree *t, u32 i, void *buf);
 
 #endif /* HOLT_CORE_TREE_H */

@@ -19,14 +19,34 @@ struct holt_jnl {
 	u32 len, cap;
 };
 
+/*
+ * What the tree keeps about each frame id besides its memory.  @gen counts
+ * the changes of the id's frame (every journaled write, every replacement):
+ * it only grows, so a caller that noted it when it wrote the frame out
+ * knows the frame is clean while it is unchanged.  @out is set while the
+ * frame is in use but not in memory (evicted: its loader can read it back).
+ * @ref is set by every walk that enters the frame (for a clock eviction).
+ */
+struct holt_frame_loader;
+
+struct holt_fmeta {
+	u64 gen;
+	u8 out;
+	u8 ref;
+};
+
 struct holt_tree {
 	u64 *seq;
 	u32 budget;		/* usable data bytes per frame */
-	u8 **frames;		/* by frame id; [0] unused, NULL = free */
+	u8 **frames;		/* by frame id; [0] unused, NULL = free or out */
+	struct holt_fmeta *meta;	/* by frame id, as @frames */
 	u32 frames_cap;
-	u32 nr_frames;
+	u32 nr_frames;		/* in use, in memory or out */
+	struct holt_atomic nr_out;	/* in use but not in memory */
+	struct holt_atomic loads;	/* frames read back by the loader */
+	const struct holt_frame_loader *loader;
 	u64 nr_keys;
-	u64 spills, compactions, merges;
+	u64 spills, compactions, merges, evictions;
 	struct holt_jnl *jnl;	/* non-NULL while a batch applies */
 	struct holt_jnl spare;	/* journal buffer kept between batches */
 	bool no_maint;		/* no merges (inside batches) */
@@ -37,6 +57,35 @@ static inline u8 *tree_frame(struct holt_tree *t, u64 id)
 	if (id >= t->frames_cap)
 		return NULL;
 	return t->frames[id];
+}
+
+int holt_tree_frame_fault(struct holt_tree *t, u64 id, u8 **fp);
+
+/*
+ * The frame a Blob names, read back through the loader when it is out.
+ * Readers sharing the tree may call this at the same time.
+ * Returns 0, or -EUCLEAN (no such frame, or it failed validation), -EIO or
+ * -ENOMEM from the loader.
+ */
+static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
+{
+	u8 *f;
+
+	if (unlikely(id >= t->frames_cap))
+		return -EUCLEAN;
+	f = holt_port_read_once(t->frames[id]);
+	if (unlikely(!f))
+		return holt_tree_frame_fault(t, id, fp);
+	if (!t->meta[id].ref)
+		holt_port_write_once(t->meta[id].ref, 1);
+	*fp = f;
+	return 0;
+}
+
+/* A frame changes (journaled write, new memory, released). */
+static inline void tree_frame_changed(struct holt_tree *t, u32 fid)
+{
+	t->meta[fid].gen++;
 }
 
 /* Live bytes of a frame: used minus dead minus tombstoned. */

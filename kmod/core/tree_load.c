@@ -18,32 +18,52 @@
  */
 #include "tree_int.h"
 #include "tree_load.h"
+#include "tree_cache.h"
 
 struct tl_link {
 	u32 parent;		/* 0: not referenced yet */
 	u32 plen;		/* parent's node depth (child base length) */
+	u32 base_crc;		/* crc32c of the key bytes above the child */
 	u8 bytes[32];		/* key bytes the parent sends to the child */
 };
 
+/*
+ * One pass over the frames in breadth-first order from the root.  The
+ * images come either from an array (@frames) or, one at a time, from a
+ * loader (@present says which ids have one); in the second case only the
+ * first @keep frames stay in memory (@kept), the others are dropped after
+ * their check and left for the loader to read again.
+ */
 struct tl_ctx {
 	u8 **frames;
+	const u8 *present;
+	const struct holt_frame_loader *loader;
+	u8 **kept;
+	u32 keep, nr_kept;
 	u32 nr_ids;
 	u32 cur;
 	struct tl_link *links;
 	u32 *order;		/* frames in discovery order */
 	u32 nr_order;
-	int err;
-	/* checking a child: its base, and where its root sits */
-	const u8 *cbase;
+	u64 leaves, max_seq;
+	/* checking a child: its base, and the link its parent made */
 	u32 cblen;
 	const struct tl_link *clink;
 };
+
+static bool tl_present(const struct tl_ctx *cx, u64 id)
+{
+	if (id >= cx->nr_ids)
+		return false;
+	return cx->frames ? cx->frames[id] != NULL : cx->present[id] != 0;
+}
 
 /* Blob entries of frame cx->cur: record each child and its parent. */
 static int tl_links(void *ctx, const struct holt_scan_item *it)
 {
 	struct tl_ctx *cx = ctx;
 	struct tl_link *l;
+	u32 crc;
 	u64 id;
 
 	if (!it->is_prefix)
@@ -51,15 +71,18 @@ static int tl_links(void *ctx, const struct holt_scan_item *it)
 	if (it->vlen != 8 || !it->klen)
 		return -EUCLEAN;
 	id = holt_get_le64(it->val);
-	if (id <= HOLT_ROOT_FRAME || id >= cx->nr_ids || !cx->frames[id])
+	if (id <= HOLT_ROOT_FRAME || !tl_present(cx, id))
 		return -EUCLEAN;
+	crc = holt_crc32c(0, it->key, it->klen - 1);
 	l = &cx->links[id];
 	if (!l->parent) {
 		l->parent = cx->cur;
 		l->plen = it->klen - 1;
+		l->base_crc = crc;
 		cx->order[cx->nr_order++] = (u32)id;
-	} else if (l->parent != cx->cur || l->plen != it->klen - 1) {
-		return -EUCLEAN;	/* two parents, or two depths */
+	} else if (l->parent != cx->cur || l->plen != it->klen - 1 ||
+		   l->base_crc != crc) {
+		return -EUCLEAN;	/* two parents, or two paths */
 	}
 	l->bytes[it->key[it->klen - 1] >> 3] |= 1u << (it->key[it->klen - 1] & 7);
 	return 0;
@@ -79,71 +102,198 @@ static int tl_child_items(void *ctx, const struct holt_scan_item *it)
 	return 0;
 }
 
-static int tl_check(struct tl_ctx *cx)
+/* Read frame @id through the loader into new memory and check it. */
+static int tl_read(const struct holt_frame_loader *l, u32 id, u8 **fp)
 {
-	u32 id, i, blen;
-	const u8 *base;
+	u8 *f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
 	int err;
 
-	for (id = 1; id < cx->nr_ids; id++) {
-		if (!cx->frames[id])
-			continue;
-		err = holt_frame_validate(cx->frames[id], 0);
-		if (err)
-			return err;
-		if (holt_get_le64(cx->frames[id] + HDR_FRAME_ID) != id)
-			return -EUCLEAN;
+	if (!f)
+		return -ENOMEM;
+	err = l->read(l->ctx, id, f);
+	if (!err)
+		err = holt_frame_validate(f, 0);
+	if (!err && holt_get_le64(f + HDR_FRAME_ID) != id)
+		err = -EUCLEAN;
+	if (err) {
+		holt_port_frame_free(f, HOLT_FRAME_SIZE);
+		return err;
 	}
-	if (!cx->frames[HOLT_ROOT_FRAME])
-		return -EUCLEAN;
-	holt_frame_base(cx->frames[HOLT_ROOT_FRAME], &blen);
-	if (blen)
+	/* in memory a frame's slot table is stale until sealed */
+	wr16(f + HDR_NUM_SLOTS, 0);
+	*fp = f;
+	return 0;
+}
+
+/* Check frame cx->cur (the image @f) and record the links it makes. */
+static int tl_visit(struct tl_ctx *cx, const u8 *f, bool root)
+{
+	const u8 *base;
+	u32 blen;
+	int err;
+
+	base = holt_frame_base(f, &blen);
+	if (root) {
+		if (blen)
+			return -EUCLEAN;
+	} else {
+		cx->clink = &cx->links[cx->cur];
+		if (blen != cx->clink->plen ||
+		    holt_crc32c(0, base, blen) != cx->clink->base_crc)
+			return -EUCLEAN;
+		cx->cblen = blen;
+		err = holt_frame_scan(f, tl_child_items, cx);
+		if (err)
+			return err < 0 ? err : -EUCLEAN;
+	}
+	err = holt_frame_scan(f, tl_links, cx);
+	if (err)
+		return err < 0 ? err : -EUCLEAN;
+	cx->leaves += hdr32(f, HDR_LEAVES);
+	if (cx->max_seq < holt_get_le64(f + HDR_MAX_SEQ))
+		cx->max_seq = holt_get_le64(f + HDR_MAX_SEQ);
+	return 0;
+}
+
+static int tl_check(struct tl_ctx *cx)
+{
+	u32 id, i;
+	u8 *f;
+	int err;
+
+	if (cx->frames) {
+		for (id = 1; id < cx->nr_ids; id++) {
+			if (!cx->frames[id])
+				continue;
+			err = holt_frame_validate(cx->frames[id], 0);
+			if (err)
+				return err;
+			if (holt_get_le64(cx->frames[id] + HDR_FRAME_ID) != id)
+				return -EUCLEAN;
+		}
+	}
+	if (!tl_present(cx, HOLT_ROOT_FRAME))
 		return -EUCLEAN;
 	/* breadth first from the root; order[] doubles as the queue */
 	cx->order[cx->nr_order++] = HOLT_ROOT_FRAME;
 	for (i = 0; i < cx->nr_order; i++) {
 		cx->cur = cx->order[i];
-		err = holt_frame_scan(cx->frames[cx->cur], tl_links, cx);
+		if (cx->frames) {
+			f = cx->frames[cx->cur];
+		} else {
+			err = tl_read(cx->loader, cx->cur, &f);
+			if (err)
+				return err;
+		}
+		err = tl_visit(cx, f, i == 0);
+		if (!cx->frames) {
+			if (!err && (i == 0 || cx->nr_kept < cx->keep)) {
+				cx->kept[cx->cur] = f;
+				cx->nr_kept++;
+			} else {
+				holt_port_frame_free(f, HOLT_FRAME_SIZE);
+			}
+		}
 		if (err)
-			return err < 0 ? err : -EUCLEAN;
+			return err;
+		holt_cond_resched();
 	}
-	for (id = 1; id < cx->nr_ids; id++) {
-		if (!cx->frames[id])
-			continue;
-		if (id != HOLT_ROOT_FRAME && !cx->links[id].parent)
+	for (id = 1; id < cx->nr_ids; id++)
+		if (id != HOLT_ROOT_FRAME && tl_present(cx, id) &&
+		    !cx->links[id].parent)
 			return -EUCLEAN;	/* unreachable */
-	}
-	for (i = 1; i < cx->nr_order; i++) {
-		id = cx->order[i];
-		base = holt_frame_base(cx->frames[id], &blen);
-		if (blen != cx->links[id].plen)
-			return -EUCLEAN;
-		/* the parent's path to the node: any item key of the link */
-		cx->cbase = base;
-		cx->cblen = blen;
-		cx->clink = &cx->links[id];
-		err = holt_frame_scan(cx->frames[id], tl_child_items, cx);
-		if (err)
-			return err < 0 ? err : -EUCLEAN;
-	}
 	return 0;
 }
 
-/* The base of each child must equal its Blob prefix minus the last byte. */
-static int tl_base_items(void *ctx, const struct holt_scan_item *it)
+/* Give the tree room for @nr_ids ids. */
+static int tl_reserve(struct holt_tree *t, u32 nr_ids)
 {
-	struct tl_ctx *cx = ctx;
-	const u8 *base;
-	u32 blen;
-	u64 id;
+	struct holt_fmeta *nm;
+	u32 cap;
+	u8 **nf;
 
-	if (!it->is_prefix)
+	for (cap = t->frames_cap; cap < nr_ids; cap *= 2)
+		;
+	if (cap == t->frames_cap)
 		return 0;
-	id = holt_get_le64(it->val);
-	base = holt_frame_base(cx->frames[id], &blen);
-	if (blen != it->klen - 1 || (blen && memcmp(base, it->key, blen)))
-		return -EUCLEAN;
+	nf = holt_port_alloc(sizeof(*nf) * cap);
+	nm = holt_port_alloc(sizeof(*nm) * cap);
+	if (!nf || !nm) {
+		holt_port_free(nf);
+		holt_port_free(nm);
+		return -ENOMEM;
+	}
+	memcpy(nf, t->frames, sizeof(*nf) * t->frames_cap);
+	memcpy(nm, t->meta, sizeof(*nm) * t->frames_cap);
+	holt_port_free(t->frames);
+	holt_port_free(t->meta);
+	t->frames = nf;
+	t->meta = nm;
+	t->frames_cap = cap;
 	return 0;
+}
+
+static struct holt_tree *tl_open(const struct holt_tree_config *cfg,
+				 struct tl_ctx *cx, int *err)
+{
+	struct holt_tree *t = NULL;
+	u32 id, nr = 0;
+
+	*err = -ENOMEM;
+	cx->links = holt_port_alloc(sizeof(*cx->links) * cx->nr_ids);
+	cx->order = holt_port_alloc(sizeof(*cx->order) * (cx->nr_ids + 1));
+	if (!cx->frames)
+		cx->kept = holt_port_alloc(sizeof(*cx->kept) * cx->nr_ids);
+	if (!cx->links || !cx->order || (!cx->frames && !cx->kept))
+		goto out;
+	*err = tl_check(cx);
+	if (*err) {
+		if (*err > 0)
+			*err = -EUCLEAN;
+		goto out;
+	}
+	*err = -ENOMEM;
+	t = holt_tree_create(cfg);
+	if (!t)
+		goto out;
+	if (tl_reserve(t, cx->nr_ids)) {
+		holt_tree_destroy(t);
+		t = NULL;
+		goto out;
+	}
+	holt_port_frame_free(t->frames[HOLT_ROOT_FRAME], HOLT_FRAME_SIZE);
+	t->frames[HOLT_ROOT_FRAME] = NULL;
+	for (id = 1; id < cx->nr_ids; id++) {
+		if (!tl_present(cx, id))
+			continue;
+		nr++;
+		if (cx->frames) {
+			t->frames[id] = cx->frames[id];
+			/* in memory a frame's slot table is stale until sealed */
+			wr16(t->frames[id] + HDR_NUM_SLOTS, 0);
+		} else if (cx->kept[id]) {
+			t->frames[id] = cx->kept[id];
+			cx->kept[id] = NULL;
+		} else {
+			t->meta[id].out = 1;
+		}
+	}
+	t->nr_frames = nr;
+	holt_atomic_set(&t->nr_out, cx->frames ? 0 : nr - cx->nr_kept);
+	t->nr_keys = cx->leaves;
+	if (*t->seq < cx->max_seq)
+		*t->seq = cx->max_seq;
+	t->loader = cx->loader;
+	*err = 0;
+out:
+	if (cx->kept) {
+		for (id = 0; id < cx->nr_ids; id++)
+			holt_port_frame_free(cx->kept[id], HOLT_FRAME_SIZE);
+		holt_port_free(cx->kept);
+	}
+	holt_port_free(cx->links);
+	holt_port_free(cx->order);
+	return t;
 }
 
 /**
@@ -167,7 +317,7 @@ struct holt_tree *holt_tree_open(const struct holt_tree_config *cfg,
 {
 	struct tl_ctx cx = { 0 };
 	struct holt_tree *t;
-	u32 id, cap, i, any = 0;
+	u32 id, any = 0;
 
 	*err = -EINVAL;
 	if (!cfg || !cfg->seq || (!frames && nr_ids) ||
@@ -184,62 +334,58 @@ struct holt_tree *holt_tree_open(const struct holt_tree_config *cfg,
 		*err = -EUCLEAN;
 		return NULL;
 	}
-	*err = -ENOMEM;
 	cx.frames = frames;
 	cx.nr_ids = nr_ids;
-	cx.links = holt_port_alloc(sizeof(*cx.links) * nr_ids);
-	cx.order = holt_port_alloc(sizeof(*cx.order) * (nr_ids + 1));
-	if (!cx.links || !cx.order)
-		goto out;
-	*err = tl_check(&cx);
-	for (i = 0; !*err && i < cx.nr_order; i++)
-		*err = holt_frame_scan(frames[cx.order[i]], tl_base_items, &cx);
-	if (*err) {
-		if (*err > 0)
-			*err = -EUCLEAN;
-		goto out;
-	}
-	*err = -ENOMEM;
-	t = holt_tree_create(cfg);
-	if (!t)
-		goto out;
-	for (cap = t->frames_cap; cap < nr_ids; cap *= 2)
-		;
-	if (cap != t->frames_cap) {
-		u8 **nf = holt_port_alloc(sizeof(*nf) * cap);
+	return tl_open(cfg, &cx, err);
+}
 
-		if (!nf) {
-			holt_tree_destroy(t);
-			goto out;
-		}
-		memcpy(nf, t->frames, sizeof(*nf) * t->frames_cap);
-		holt_port_free(t->frames);
-		t->frames = nf;
-		t->frames_cap = cap;
+/**
+ * holt_tree_open_lazy() - a tree whose frames are read through a loader
+ * @cfg: the version counter and the data budget, as holt_tree_create()
+ * @present: @nr_ids flags indexed by frame id: nonzero where the loader has
+ *	an image.  None at all gives a fresh empty tree.
+ * @nr_ids: entries of @present, at most HOLT_TREE_LOAD_MAX_ID
+ * @loader: reads an image by id; it stays in use by the tree (for frames
+ *	that are out) until holt_tree_destroy()
+ * @keep: frames to keep in memory besides the root; the others are read,
+ *	checked as holt_tree_open() checks them, dropped, and read again on
+ *	first use
+ * @err: receives -EUCLEAN, -ENOMEM, -EINVAL or the loader's error
+ *
+ * Context: process context; allocates and calls the loader, may sleep.
+ * Return: the tree, or NULL.
+ */
+struct holt_tree *holt_tree_open_lazy(const struct holt_tree_config *cfg,
+				      const u8 *present, u32 nr_ids,
+				      const struct holt_frame_loader *loader,
+				      u32 keep, int *err)
+{
+	struct tl_ctx cx = { 0 };
+	struct holt_tree *t;
+	u32 id, any = 0;
+
+	*err = -EINVAL;
+	if (!cfg || !cfg->seq || !loader || !loader->read ||
+	    (!present && nr_ids) || nr_ids > HOLT_TREE_LOAD_MAX_ID)
+		return NULL;
+	for (id = 0; id < nr_ids; id++)
+		any += present[id] != 0;
+	if (!any) {
+		t = holt_tree_create(cfg);
+		*err = t ? 0 : -ENOMEM;
+		if (t)
+			t->loader = loader;
+		return t;
 	}
-	holt_port_frame_free(t->frames[HOLT_ROOT_FRAME], HOLT_FRAME_SIZE);
-	t->frames[HOLT_ROOT_FRAME] = NULL;
-	t->nr_frames = 0;
-	t->nr_keys = 0;
-	for (id = 1; id < nr_ids; id++) {
-		if (!frames[id])
-			continue;
-		t->frames[id] = frames[id];
-		/* in memory a frame's slot table is stale until sealed */
-		wr16(frames[id] + HDR_NUM_SLOTS, 0);
-		t->nr_frames++;
-		t->nr_keys += hdr32(frames[id], HDR_LEAVES);
-		if (*t->seq < holt_get_le64(frames[id] + HDR_MAX_SEQ))
-			*t->seq = holt_get_le64(frames[id] + HDR_MAX_SEQ);
+	if (present[0]) {
+		*err = -EUCLEAN;
+		return NULL;
 	}
-	*err = 0;
-	holt_port_free(cx.links);
-	holt_port_free(cx.order);
-	return t;
-out:
-	holt_port_free(cx.links);
-	holt_port_free(cx.order);
-	return NULL;
+	cx.present = present;
+	cx.loader = loader;
+	cx.keep = keep + 1;
+	cx.nr_ids = nr_ids;
+	return tl_open(cfg, &cx, err);
 }
 
 /**

@@ -14,12 +14,14 @@
  *  12  le32 pcrc      CRC-32C of the payload (len - 32 bytes)
  *  16  le64 lsn
  *  24  le32 epoch
- *  28  le32 hcrc      CRC-32C of the store id (le32) followed by bytes 0-27
- *  32  payload
+ *  28  le64 durable   every record below this LSN was on stable storage
+ *                     when this one was appended; at most lsn
+ *  36  le32 hcrc      CRC-32C of the store id (le32) followed by bytes 0-35
+ *  40  payload
  *
  * Two checksums rather than one let a writer build and checksum a large
- * payload outside the log lock, and stamp LSN and epoch (32 bytes of crc)
- * under it; together they cover every byte of the record.
+ * payload outside the log lock, and stamp LSN, durable mark and epoch (40
+ * bytes of crc) under it; together they cover every byte of the record.
  *
  * Payload: PAD: anything (zero).  BATCH: le32 nr (>= 1), le32 0, then nr
  * ops of kind PUT, DEL or RENAME.  Every other type: exactly one op of the
@@ -44,7 +46,8 @@
 #define WR_PCRC		12
 #define WR_LSN		16
 #define WR_EPOCH	24
-#define WR_HCRC		28
+#define WR_DURABLE	28
+#define WR_HCRC		36
 
 #define OP_KIND		0
 #define OP_FLAGS	1
@@ -72,6 +75,13 @@ static const char *const holt_wal_whys[HOLT_WAL_W_NR] = {
 	[HOLT_WAL_W_STALE_EPOCH] = "stale record (epoch of an earlier session)",
 	[HOLT_WAL_W_FUTURE_EPOCH] = "record newer than the superblock",
 	[HOLT_WAL_W_FULL] = "the whole log region was scanned",
+	[HOLT_WAL_W_DURABLE] = "durable mark above the record's LSN",
+};
+
+static const char *const holt_wal_tails[] = {
+	[HOLT_WAL_TAIL_CLEAN] = "nothing past the tail",
+	[HOLT_WAL_TAIL_TORN] = "records of a torn last commit past the tail",
+	[HOLT_WAL_TAIL_DAMAGED] = "a record needed for replay is damaged (a later record proves it was durable)",
 };
 
 /**
@@ -86,6 +96,20 @@ const char *holt_wal_why_str(enum holt_wal_why why)
 	if ((unsigned int)why >= HOLT_WAL_W_NR)
 		return "unknown reason";
 	return holt_wal_whys[why];
+}
+
+/**
+ * holt_wal_tail_str() - a human-readable verdict of holt_wal_probe()
+ * @t: the verdict
+ *
+ * Context: any.
+ * Return: a static string, never NULL.
+ */
+const char *holt_wal_tail_str(enum holt_wal_tail t)
+{
+	if ((unsigned int)t > HOLT_WAL_TAIL_DAMAGED)
+		return "unknown verdict";
+	return holt_wal_tails[t];
 }
 
 static inline u32 holt_wal_align(u32 n)
@@ -399,25 +423,33 @@ int holt_wal_build_end(struct holt_wal_builder *b)
 				      b->len - HOLT_WAL_HDR_SIZE), p + WR_PCRC);
 	holt_put_le64(0, p + WR_LSN);
 	holt_put_le32(0, p + WR_EPOCH);
+	holt_put_le64(0, p + WR_DURABLE);
 	holt_put_le32(0, p + WR_HCRC);
 	return (int)b->len;
 }
 
 /**
- * holt_wal_seal() - stamp a built record with its LSN and epoch
+ * holt_wal_seal() - stamp a built record with its LSN, mark and epoch
  * @rec: a record finished by holt_wal_build_end() or holt_wal_encode_pad()
  * @lsn: its log sequence number
+ * @durable: the writer's durable mark: every record below this LSN is on
+ *	stable storage now (at most @lsn; a lower value is always safe)
  * @epoch: the writing session's epoch
  * @store: holt_super_store_id() of the store
  *
- * Context: any; cheap (checksums 32 bytes), meant to run under the log lock.
+ * The mark must be true when the record is appended: recovery takes a
+ * record found past the log's tail with a mark above the tail as proof
+ * that the log was damaged (holt_wal_judge()).
+ *
+ * Context: any; cheap (checksums 40 bytes), meant to run under the log lock.
  */
-void holt_wal_seal(void *rec, u64 lsn, u32 epoch, u32 store)
+void holt_wal_seal(void *rec, u64 lsn, u64 durable, u32 epoch, u32 store)
 {
 	u8 *p = rec;
 
 	holt_put_le64(lsn, p + WR_LSN);
 	holt_put_le32(epoch, p + WR_EPOCH);
+	holt_put_le64(durable, p + WR_DURABLE);
 	holt_put_le32(holt_wal_hcrc(p, store), p + WR_HCRC);
 }
 
@@ -426,13 +458,15 @@ void holt_wal_seal(void *rec, u64 lsn, u32 epoch, u32 store)
  * @buf: at least @size bytes
  * @size: HOLT_WAL_HDR_SIZE..HOLT_WAL_REC_MAX, a multiple of 8
  * @lsn: its log sequence number (a PAD takes one like any record)
+ * @durable: the writer's durable mark (see holt_wal_seal())
  * @epoch: the writing session's epoch
  * @store: holt_super_store_id() of the store
  *
  * Context: any.
  * Return: @size, or -EINVAL for a bad @size.
  */
-int holt_wal_encode_pad(void *buf, u32 size, u64 lsn, u32 epoch, u32 store)
+int holt_wal_encode_pad(void *buf, u32 size, u64 lsn, u64 durable,
+			u32 epoch, u32 store)
 {
 	u8 *p = buf;
 
@@ -446,7 +480,7 @@ int holt_wal_encode_pad(void *buf, u32 size, u64 lsn, u32 epoch, u32 store)
 	holt_put_le32(size, p + WR_LEN);
 	holt_put_le32(holt_ondisk_crc(0, p + HOLT_WAL_HDR_SIZE,
 				      size - HOLT_WAL_HDR_SIZE), p + WR_PCRC);
-	holt_wal_seal(p, lsn, epoch, store);
+	holt_wal_seal(p, lsn, durable, epoch, store);
 	return (int)size;
 }
 
@@ -457,7 +491,7 @@ static int holt_wal_bad(enum holt_wal_why w, enum holt_wal_why *why)
 	return -EUCLEAN;
 }
 
-/* The 32 header bytes alone: magic, checksum, version, type, length. */
+/* The header bytes alone: magic, checksum, version, type, length, mark. */
 static int holt_wal_decode_hdr(const u8 *p, u32 store,
 			       struct holt_wal_rec *rec, enum holt_wal_why *why)
 {
@@ -481,7 +515,10 @@ static int holt_wal_decode_hdr(const u8 *p, u32 store,
 	rec->len = len;
 	rec->size = len;
 	rec->lsn = holt_get_le64(p + WR_LSN);
+	rec->durable = holt_get_le64(p + WR_DURABLE);
 	rec->epoch = holt_get_le32(p + WR_EPOCH);
+	if (rec->durable > rec->lsn)
+		return holt_wal_bad(HOLT_WAL_W_DURABLE, why);
 	return 0;
 }
 
@@ -560,8 +597,9 @@ static int holt_wal_parse_payload(struct holt_wal_rec *rec, const u8 *pl,
  * @why: if not NULL, the reason of a refusal (HOLT_WAL_OK else)
  *
  * Checks magic, header checksum (which covers the store identity), version,
- * type, length, payload checksum and every op's structure.  Does not judge
- * LSN or epoch: that is the scan's job.
+ * type, length, the durable mark (not above the LSN), payload checksum and
+ * every op's structure.  Does not judge LSN or epoch: that is the scan's
+ * job.
  *
  * Context: any.
  * Return: 0 or -EUCLEAN.
@@ -825,32 +863,68 @@ int holt_wal_scan_image(struct holt_wal_scan *s, const void *image,
 }
 
 /**
- * holt_wal_probe() - look for valid records past the tail
+ * holt_wal_judge() - what a record found past a scan's tail says about it
+ * @tail_lsn: the LSN of the tail: the first record the scan did not accept
+ *	(&holt_wal_scan.end_lsn)
+ * @epoch: the epoch of the session whose records the scan replayed (the
+ *	superblock's log_epoch, &holt_wal_scan.epoch_max)
+ * @rec: the header of a valid record found in the part of the log region
+ *	the scan did not cover
+ *
+ * A writer stamps every record with its durable mark (holt_wal_seal()):
+ * the records below it were on stable storage when the record was
+ * appended.  Records of the last commit, which a crash may tear in any
+ * order of its sectors, carry a mark at most the LSN of that commit's first
+ * record, so they never prove the tail durable.  A record whose mark lies
+ * above the tail does: the record at the tail was written completely and
+ * made durable, and something damaged it afterwards.
+ *
+ * Context: any; a pure function of its arguments.
+ * Return: HOLT_WAL_TAIL_CLEAN when @rec is not a record of the session
+ * written after the tail (another epoch, or an LSN not above the tail: a
+ * previous lap or the damaged record itself); HOLT_WAL_TAIL_DAMAGED when its
+ * mark is above @tail_lsn; HOLT_WAL_TAIL_TORN otherwise.
+ */
+enum holt_wal_tail holt_wal_judge(u64 tail_lsn, u32 epoch,
+				  const struct holt_wal_rec *rec)
+{
+	if (rec->epoch != epoch || rec->lsn <= tail_lsn)
+		return HOLT_WAL_TAIL_CLEAN;
+	if (rec->durable > tail_lsn)
+		return HOLT_WAL_TAIL_DAMAGED;
+	return HOLT_WAL_TAIL_TORN;
+}
+
+/**
+ * holt_wal_probe() - tell a torn tail from damage in the middle of the log
  * @s: a finished holt_wal_scan()
  * @read: reads bytes of the log region
  * @rctx: context of @read
- * @lsn: receives the LSN of the first such record found
- * @off: receives its offset
+ * @res: receives the verdict and the record that decided it
  *
- * Searches the part of the region the scan did not cover, at every 8-byte
- * offset, for a valid record of the newest epoch (@s->epoch_max) with an
- * LSN at or above the tail's.  A torn tail leaves none when the writer keeps
- * one commit in flight; finding one means the log was damaged before its
- * end (or the device reordered unflushed writes).  A diagnostic for
- * holt-fsck and attach; it does not change what replay applies.
+ * Searches the part of the region the scan did not cover (from the tail
+ * to the scan's start, circularly), at every 8-byte offset, for record
+ * headers of the store (magic, header checksum, version, type, length,
+ * mark) and judges each with holt_wal_judge() against the tail and
+ * @s->epoch_max.  Stops at the first that proves damage.  A header suffices:
+ * its checksum shows the writer wrote it, and the mark is what the writer
+ * knew, whatever happened to the payload.
  *
- * Context: may sleep; reads the whole log region.
- * Return: 1 when a record was found, 0 when none, or -errno.
+ * Context: may sleep; reads up to the whole log region.
+ * Return: 0 (@res->verdict says what was found), -EINVAL for a bad @s,
+ * -ENOMEM, or an error of @read.
  */
 int holt_wal_probe(const struct holt_wal_scan *s, holt_wal_read_fn read,
-		   void *rctx, u64 *lsn, u64 *off)
+		   void *rctx, struct holt_wal_probe *res)
 {
 	struct holt_wal_rec rec;
+	enum holt_wal_tail t;
 	u64 done = 0, todo, pos, at;
-	u8 *chunk, *buf;
 	u32 n, rlen, i;
+	u8 *chunk;
 	int ret = 0;
 
+	memset(res, 0, sizeof(*res));
 	if (!s->wal_len || s->wal_len % HOLT_WAL_ALIGN ||
 	    s->end_off >= s->wal_len || s->end_off % HOLT_WAL_ALIGN ||
 	    s->start_off >= s->wal_len)
@@ -865,11 +939,6 @@ int holt_wal_probe(const struct holt_wal_scan *s, holt_wal_read_fn read,
 	chunk = holt_port_alloc(HOLT_WAL_PROBE_CHUNK + HOLT_WAL_HDR_SIZE);
 	if (!chunk)
 		return -ENOMEM;
-	buf = holt_port_alloc(HOLT_WAL_REC_MAX);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_chunk;
-	}
 	pos = s->end_off;
 	while (done < todo) {
 		n = (u32)min(todo - done, (u64)HOLT_WAL_PROBE_CHUNK);
@@ -878,25 +947,25 @@ int holt_wal_probe(const struct holt_wal_scan *s, holt_wal_read_fn read,
 		rlen = (u32)min((u64)n + HOLT_WAL_HDR_SIZE, s->wal_len - pos);
 		ret = read(rctx, pos, chunk, rlen);
 		if (ret)
-			goto out_buf;
+			goto out;
 		for (i = 0; i < n && i + HOLT_WAL_HDR_SIZE <= rlen;
 		     i += HOLT_WAL_ALIGN) {
 			if (holt_get_le32(chunk + i) != HOLT_WAL_MAGIC ||
 			    holt_wal_decode_hdr(chunk + i, s->store, &rec, NULL))
 				continue;
 			at = pos + i;
-			if (rec.epoch != s->epoch_max || rec.lsn < s->end_lsn ||
-			    rec.len > s->wal_len - at)
+			if (rec.len > s->wal_len - at)
 				continue;
-			ret = read(rctx, at, buf, rec.len);
-			if (ret)
-				goto out_buf;
-			if (holt_wal_decode(buf, rec.len, s->store, &rec, NULL))
+			t = holt_wal_judge(s->end_lsn, s->epoch_max, &rec);
+			if (t == HOLT_WAL_TAIL_CLEAN ||
+			    (t == HOLT_WAL_TAIL_TORN && res->verdict))
 				continue;
-			*lsn = rec.lsn;
-			*off = at;
-			ret = 1;
-			goto out_buf;
+			res->verdict = t;
+			res->lsn = rec.lsn;
+			res->off = at;
+			res->durable = rec.durable;
+			if (t == HOLT_WAL_TAIL_DAMAGED)
+				goto out;
 		}
 		done += n;
 		pos += n;
@@ -904,9 +973,7 @@ int holt_wal_probe(const struct holt_wal_scan *s, holt_wal_read_fn read,
 			pos = 0;
 		holt_cond_resched();
 	}
-out_buf:
-	holt_port_free(buf);
-out_chunk:
+out:
 	holt_port_free(chunk);
 	return ret;
 }

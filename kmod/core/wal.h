@@ -26,6 +26,13 @@
  * or malformed.  Whatever follows the stop is the tail: the next record is
  * written there.  See Documentation/ondisk.rst.
  *
+ * Every record also carries the writer's durable mark: the LSN below which
+ * every record was on stable storage when it was appended.  A valid record
+ * of the session found past the tail whose mark lies above the tail proves
+ * that the record at the tail had been durable, so the stop is damage, not
+ * a torn tail (holt_wal_judge(), holt_wal_probe()); records of a torn last
+ * commit never carry such a mark.
+ *
  * Payloads are logical redo operations that record their *effect*, not the
  * request: a guarded put that succeeded is logged as a put with the version
  * it drew; guards and failed operations are not logged at all.
@@ -38,8 +45,8 @@
 
 /* "HOLW" read as a little-endian u32. */
 #define HOLT_WAL_MAGIC		0x574c4f48u
-#define HOLT_WAL_VERSION	1u
-#define HOLT_WAL_HDR_SIZE	32u
+#define HOLT_WAL_VERSION	2u
+#define HOLT_WAL_HDR_SIZE	40u
 #define HOLT_WAL_ALIGN		8u
 /* Suggested append granularity: commits end on a sector boundary. */
 #define HOLT_WAL_SECTOR		512u
@@ -85,6 +92,7 @@ enum holt_wal_why {
 	HOLT_WAL_W_STALE_EPOCH,	/* epoch below the previous record's */
 	HOLT_WAL_W_FUTURE_EPOCH, /* epoch above the superblock's */
 	HOLT_WAL_W_FULL,	/* a whole region was scanned */
+	HOLT_WAL_W_DURABLE,	/* durable mark above the record's own LSN */
 	HOLT_WAL_W_NR
 };
 
@@ -95,6 +103,8 @@ enum holt_wal_why {
  * @len: bytes of header and payload
  * @size: bytes the record occupies in the log: @len rounded up to 8
  * @lsn: log sequence number
+ * @durable: every record with a lower LSN was durable when this one was
+ *	appended (at most @lsn)
  * @epoch: epoch of the session that wrote it
  * @nr_ops: ops in the record (0 for PAD, 1 for all but BATCH)
  * @ops: the first op
@@ -105,6 +115,7 @@ struct holt_wal_rec {
 	u32 len;
 	u32 size;
 	u64 lsn;
+	u64 durable;
 	u32 epoch;
 	u32 nr_ops;
 	const u8 *ops;
@@ -224,7 +235,38 @@ struct holt_wal_head {
 	u64 tail_off;
 };
 
+/**
+ * enum holt_wal_tail - what the log holds past the tail of a scan
+ * @HOLT_WAL_TAIL_CLEAN: no record of the session past the tail
+ * @HOLT_WAL_TAIL_TORN: records of the session past the tail, none of which
+ *	proves the record at the tail durable: a commit torn by a crash (its
+ *	sectors reach the media in any order); a normal stop
+ * @HOLT_WAL_TAIL_DAMAGED: a record past the tail proves that the record at
+ *	the tail had been durable: it was damaged after it was written, and
+ *	the records replay needs are lost; the store must be refused
+ */
+enum holt_wal_tail {
+	HOLT_WAL_TAIL_CLEAN = 0,
+	HOLT_WAL_TAIL_TORN,
+	HOLT_WAL_TAIL_DAMAGED,
+};
+
+/**
+ * struct holt_wal_probe - what holt_wal_probe() found past the tail
+ * @verdict: enum holt_wal_tail
+ * @lsn: for TORN the first record found, for DAMAGED the proving record
+ * @off: its offset in the log region
+ * @durable: its durable mark
+ */
+struct holt_wal_probe {
+	enum holt_wal_tail verdict;
+	u64 lsn;
+	u64 off;
+	u64 durable;
+};
+
 const char *holt_wal_why_str(enum holt_wal_why why);
+const char *holt_wal_tail_str(enum holt_wal_tail t);
 
 void holt_wal_head_init(struct holt_wal_head *h, u64 wal_len, u64 tail_off,
 			u64 off, u64 lsn);
@@ -251,8 +293,9 @@ int holt_wal_build_tree_drop(struct holt_wal_builder *b, u32 tree,
 			     u64 version);
 int holt_wal_build_seq(struct holt_wal_builder *b, u64 high);
 int holt_wal_build_end(struct holt_wal_builder *b);
-void holt_wal_seal(void *rec, u64 lsn, u32 epoch, u32 store);
-int holt_wal_encode_pad(void *buf, u32 size, u64 lsn, u32 epoch, u32 store);
+void holt_wal_seal(void *rec, u64 lsn, u64 durable, u32 epoch, u32 store);
+int holt_wal_encode_pad(void *buf, u32 size, u64 lsn, u64 durable,
+			u32 epoch, u32 store);
 
 int holt_wal_decode(const void *buf, size_t avail, u32 store,
 		    struct holt_wal_rec *rec, enum holt_wal_why *why);
@@ -267,7 +310,9 @@ int holt_wal_scan(struct holt_wal_scan *s, holt_wal_read_fn read,
 		  void *rctx, holt_wal_rec_fn fn, void *fctx);
 int holt_wal_scan_image(struct holt_wal_scan *s, const void *image,
 			holt_wal_rec_fn fn, void *fctx);
+enum holt_wal_tail holt_wal_judge(u64 tail_lsn, u32 epoch,
+				  const struct holt_wal_rec *rec);
 int holt_wal_probe(const struct holt_wal_scan *s, holt_wal_read_fn read,
-		   void *rctx, u64 *lsn, u64 *off);
+		   void *rctx, struct holt_wal_probe *res);
 
 #endif /* HOLT_CORE_WAL_H */

@@ -15,6 +15,9 @@
 # offline with holt-fsck (its verdict is reported, not judged: damage past
 # the log's tail is legitimately invisible).  Log damage is aimed at the
 # records that replay needs, slot damage at the first slots (those in use).
+# Then tests/crash/logdamage.sh (one more boot): a damaged log record that
+# later records prove durable refuses the attach with a message and leaves
+# the image unchanged, while a damaged last commit is a torn tail.
 #
 # Usage: tests/crash/corrupt.sh [ROUNDS]   (default 2)
 set -euo pipefail
@@ -114,5 +117,6 @@ done' </dev/null 2>"$WORK/err.$r")
 		echo "FAIL - round $r"
 	fi
 done
-echo "corrupt.sh: $ROUNDS rounds, $fails failure(s)"
+"$SRC/tests/crash/logdamage.sh" || fails=$((fails + 1))
+echo "corrupt.sh: $ROUNDS rounds and the log damage cases, $fails failure(s)"
 [ "$fails" = 0 ]

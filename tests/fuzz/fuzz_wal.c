@@ -179,14 +179,17 @@ static void mode_roundtrip(void)
 	struct holt_wal_op op;
 	u32 size, nr = 0, pos = 0, i;
 	u64 lsn = next64() | 1;
+	u64 back = next() % 8;
+	u64 durable = back < lsn ? lsn - back : 0;
 	u32 epoch = 1 + next() % 16;
 
 	size = build(buf, sizeof(buf), ops, &nr);
 	if (!size)
 		return;
-	holt_wal_seal(buf, lsn, epoch, STORE);
+	holt_wal_seal(buf, lsn, durable, epoch, STORE);
 	FZ_CHECK(!holt_wal_decode(buf, size, STORE, &rec, NULL));
 	FZ_CHECK(rec.lsn == lsn && rec.epoch == epoch && rec.nr_ops == nr);
+	FZ_CHECK(rec.durable == durable);
 	FZ_CHECK(rec.size == size);
 	for (i = 0; i < nr; i++) {
 		FZ_CHECK(holt_wal_rec_op(&rec, &pos, &op) == 1);
@@ -209,7 +212,7 @@ static void mode_roundtrip(void)
 		buf[next() % HOLT_WAL_HDR_SIZE] ^= 1 + next() % 255;
 	for (i = next() % 4; i; i--)
 		buf[next() % size] ^= 1 + next() % 255;
-	holt_wal_seal(buf, lsn, epoch, STORE);
+	holt_wal_seal(buf, lsn, durable, epoch, STORE);
 	if (!holt_wal_decode(buf, size, STORE, &rec, NULL)) {
 		FZ_CHECK(rec.len <= size);
 		walk_ops(&rec, buf, size);
@@ -219,6 +222,21 @@ static void mode_roundtrip(void)
 static int count_rec(void *ctx, const struct holt_wal_rec *rec)
 {
 	(*(u64 *)ctx)++;
+	return 0;
+}
+
+struct fz_img {
+	const u8 *p;
+	u64 len;
+};
+
+/* Reads of the probe must stay inside the region. */
+static int image_read(void *ctx, u64 off, void *buf, u32 len)
+{
+	const struct fz_img *img = ctx;
+
+	FZ_CHECK(off <= img->len && len <= img->len - off);
+	memcpy(buf, img->p + off, len);
 	return 0;
 }
 
@@ -237,7 +255,8 @@ static void mode_log(void)
 		size = build(image + off, wal_len - off, ops, &nr);
 		if (!size)
 			break;
-		holt_wal_seal(image + off, lsn + nrec, epoch, STORE);
+		holt_wal_seal(image + off, lsn + nrec,
+			      lsn + nrec - next() % (nrec + 1), epoch, STORE);
 		off += size;
 		nrec++;
 	}
@@ -259,6 +278,16 @@ static void mode_log(void)
 		FZ_CHECK(seen == nrec);	/* nothing written was damaged */
 	else
 		FZ_CHECK(seen <= nrec);
+	/* The probe past the tail: any verdict, no crash, no leak. */
+	{
+		struct fz_img img = { .p = image, .len = wal_len };
+		struct holt_wal_probe pr;
+
+		if (!holt_wal_scan_image(&s, image, NULL, NULL) &&
+		    !holt_wal_probe(&s, image_read, &img, &pr))
+			FZ_CHECK(pr.verdict <= HOLT_WAL_TAIL_DAMAGED &&
+				 (!pr.verdict || pr.lsn > s.end_lsn));
+	}
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);

@@ -138,7 +138,7 @@ enum holt_ks_state {
 	HOLT_KS_TORN,		/* part of the block lost */
 	HOLT_KS_FLIP,		/* one bit flipped */
 	HOLT_KS_OTHER,		/* a valid superblock naming the other slot */
-	HOLT_KS_V2,		/* intact, format version 2 */
+	HOLT_KS_V2,		/* intact, another (newer) format version */
 };
 
 struct holt_ks_sel {
@@ -209,7 +209,7 @@ static void holt_ks_fill(struct kunit *test, u8 *buf, enum holt_ks_state st,
 		buf[0x60] ^= 0x10;
 		break;
 	case HOLT_KS_V2:
-		holt_put_le32(2, buf + 8);
+		holt_put_le32(HOLT_FORMAT_VERSION + 1, buf + 8);
 		holt_ks_reseal(buf);
 		break;
 	default:
@@ -313,8 +313,13 @@ static const struct holt_ks_field holt_ks_field_cases[] = {
 	{ "slot count 117 fits", 0x58, 8, 117, 0, HOLT_SUPER_OK },
 	{ "ckpt past log", 0x68, 8, 4ull << 20, -EUCLEAN, HOLT_SUPER_R_CKPT },
 	{ "map slot past area", 0x80, 8, 118, -EUCLEAN, HOLT_SUPER_R_EXTENT },
-	{ "format version 2", 0x08, 4, 2, -EPROTONOSUPPORT,
+	{ "format version 3", 0x08, 4, HOLT_FORMAT_VERSION + 1,
+	  -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
+	{ "format version 1 (older)", 0x08, 4, 1, -EPROTONOSUPPORT,
 	  HOLT_SUPER_R_VERSION },
+	{ "owner uid -1", 0xb0, 4, 0xffffffffu, -EUCLEAN, HOLT_SUPER_R_FIELD },
+	{ "owner mode 01000", 0xb8, 4, 01000, -EUCLEAN, HOLT_SUPER_R_FIELD },
+	{ "owner mode 0750 fits", 0xb8, 4, 0750, 0, HOLT_SUPER_OK },
 };
 
 static void holt_ks_field_desc(const struct holt_ks_field *c, char *desc)

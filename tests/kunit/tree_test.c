@@ -12,6 +12,9 @@
 #include <linux/vmalloc.h>
 
 #include "tree.h"
+#include "tree_load.h"
+#include "tree_cache.h"
+#include "frame.h"
 #include "validate.h"
 
 /* KUnit in 6.1 has no KUNIT_EXPECT_MEMEQ. */
@@ -1101,6 +1104,159 @@ static void holt_tree_spillover_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.pos, nk);
 }
 
+/* A device for the frame cache case: sealed images by frame id. */
+struct holt_kt_dev {
+	void **img;
+	u32 nr;
+	u32 damaged;		/* id whose reads come back damaged, 0 none */
+	u32 reads;
+};
+
+static int holt_kt_dev_read(void *ctx, u32 id, void *buf)
+{
+	struct holt_kt_dev *d = ctx;
+
+	d->reads++;
+	if (id >= d->nr || !d->img[id])
+		return -EIO;
+	memcpy(buf, d->img[id], HOLT_FRAME_SIZE);
+	if (id == d->damaged)
+		((u8 *)buf)[HOLT_DATA_OFF + 16] ^= 0x10;	/* a node body */
+	return 0;
+}
+
+/* Write every frame to the device and evict all but the root. */
+static u32 holt_kt_dev_evict_all(struct kunit *test, struct holt_tree *t,
+				 struct holt_kt_dev *d)
+{
+	u32 id, n = 0;
+
+	for (id = 1; id < d->nr; id++) {
+		if (!holt_tree_frame_peek(t, id))
+			continue;
+		if (!d->img[id]) {
+			d->img[id] = vmalloc(HOLT_FRAME_SIZE);
+			KUNIT_ASSERT_NOT_NULL(test, d->img[id]);
+		}
+		KUNIT_ASSERT_EQ(test, holt_tree_frame_copy_id(t, id, d->img[id]),
+				0);
+		if (id > 1) {
+			KUNIT_EXPECT_EQ(test, holt_tree_frame_evict(t, id), 0);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The frame cache in the kernel: frames written to a device and evicted
+ * are read back by the walks that need them (every key and the ordered
+ * scan match the oracle), a damaged image fails exactly the lookups that
+ * need that frame with -EUCLEAN and changes nothing, the root never goes.
+ */
+static void holt_tree_evict_reload_test(struct kunit *test)
+{
+	struct holt_tree *t = holt_kt_new_tree(test, 4096);
+	struct holt_kt *kt = test->priv;
+	struct holt_kt_dev d = { 0 };
+	struct holt_frame_loader l = { .read = holt_kt_dev_read, .ctx = &d };
+	struct holt_scan_args all = { .delimiter = -1 };
+	struct holt_kt_order_ctx o = { .test = test };
+	struct holt_kt_key *keys;
+	const u32 nk = 1500;
+	u32 i, bad = 0, failed = 0, evicted;
+	u8 val[48];
+	u64 ver;
+
+	keys = kvcalloc(nk, sizeof(*keys), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keys);
+	kt->big = keys;
+	for (i = 0; i < nk; i++) {
+		struct holt_kt_key *k = &keys[i];
+
+		k->n = i;
+		k->klen = snprintf(k->k, sizeof(k->k), "vol-%u/dir-%02u/f-%05u",
+				   i % 5, i % 17, i);
+		k->vlen = 8 + i % 40;
+		k->live = true;
+		holt_kt_key_val(i, val, k->vlen);
+		if (holt_tree_put(t, k->k, k->klen, val, k->vlen, 0, 0, &ver))
+			bad++;
+	}
+	KUNIT_ASSERT_EQ(test, bad, 0u);
+	KUNIT_ASSERT_GT(test, holt_tree_nr_frames(t), 4u);
+	holt_tree_set_loader(t, &l);
+	d.nr = holt_tree_id_limit(t);
+	d.img = kcalloc(d.nr, sizeof(*d.img), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d.img);
+
+	evicted = holt_kt_dev_evict_all(test, t, &d);
+	KUNIT_EXPECT_EQ(test, evicted + 1, holt_tree_nr_frames(t));
+	KUNIT_EXPECT_EQ(test, holt_tree_nr_resident(t), 1u);
+	KUNIT_EXPECT_EQ(test, holt_tree_frame_evict(t, 1), -EINVAL);
+	for (i = 0; i < nk; i++) {
+		struct holt_ref ref;
+
+		holt_kt_key_val(i, val, keys[i].vlen);
+		if (holt_tree_get(t, keys[i].k, keys[i].klen, &ref) ||
+		    ref.vlen != keys[i].vlen || memcmp(ref.val, val, ref.vlen))
+			bad++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	KUNIT_EXPECT_EQ(test, holt_tree_nr_resident(t), holt_tree_nr_frames(t));
+	KUNIT_EXPECT_EQ(test, holt_tree_nr_loads(t), (u64)evicted);
+
+	/* evicted again, the ordered scan reads them back in order */
+	holt_kt_dev_evict_all(test, t, &d);
+	sort(keys, nk, sizeof(*keys), holt_kt_key_cmp, NULL);
+	o.keys = keys;
+	o.nr = nk;
+	KUNIT_EXPECT_EQ(test, holt_tree_scan(t, &all, holt_kt_check_order, &o),
+			0);
+	KUNIT_EXPECT_FALSE(test, o.bad);
+	KUNIT_EXPECT_EQ(test, o.pos, nk);
+
+	/* one damaged image: only the keys under it fail, nothing changes */
+	holt_kt_dev_evict_all(test, t, &d);
+	d.damaged = 2;
+	while (d.damaged < d.nr && !d.img[d.damaged])
+		d.damaged++;
+	KUNIT_ASSERT_LT(test, d.damaged, d.nr);
+	for (i = 0; i < nk; i++) {
+		struct holt_ref ref;
+		int ret = holt_tree_get(t, keys[i].k, keys[i].klen, &ref);
+
+		if (ret == -EUCLEAN)
+			failed++;
+		else if (ret)
+			bad++;
+		ret = holt_tree_put(t, keys[i].k, keys[i].klen, "x", 1,
+				    HOLT_PUT_IF_ABSENT, 0, &ver);
+		if (ret != -EEXIST && ret != -EUCLEAN)
+			bad++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	KUNIT_EXPECT_GT(test, failed, 0u);
+	KUNIT_EXPECT_LT(test, failed, nk);
+	d.damaged = 0;
+	for (i = 0; i < nk; i++) {
+		struct holt_ref ref;
+
+		holt_kt_key_val(keys[i].n, val, keys[i].vlen);
+		if (holt_tree_get(t, keys[i].k, keys[i].klen, &ref) ||
+		    ref.vlen != keys[i].vlen || memcmp(ref.val, val, ref.vlen))
+			bad++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	kunit_info(test, "%u frames, %u reads, %u lookups failed on a damaged frame",
+		   holt_tree_nr_frames(t), d.reads, failed);
+
+	holt_tree_set_loader(t, NULL);
+	for (i = 0; i < d.nr; i++)
+		vfree(d.img[i]);
+	kfree(d.img);
+}
+
 static struct kunit_case holt_tree_cases[] = {
 	KUNIT_CASE(holt_tree_put_get_delete_test),
 	KUNIT_CASE(holt_tree_empty_value_test),
@@ -1117,6 +1273,7 @@ static struct kunit_case holt_tree_cases[] = {
 			 holt_kt_batch_fail_gen_params),
 	KUNIT_CASE(holt_tree_limits_test),
 	KUNIT_CASE_PARAM(holt_tree_spillover_test, holt_kt_spill_gen_params),
+	KUNIT_CASE(holt_tree_evict_reload_test),
 	{}
 };
 

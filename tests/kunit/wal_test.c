@@ -95,28 +95,28 @@ struct holt_kw_rt {
 };
 
 static const struct holt_kw_rt holt_kw_rt_cases[] = {
-	{ "put", HOLT_WAL_PUT, 1, 32 + 24 + 8, {
+	{ "put", HOLT_WAL_PUT, 1, 40 + 24 + 8, {
 	  { .kind = HOLT_WAL_PUT, .tree = 7, .version = 42,
 	    .a = (const u8 *)"a/b", .alen = 3,
 	    .b = (const u8 *)"value", .blen = 5 } } },
-	{ "put empty value", HOLT_WAL_PUT, 1, 32 + 24 + 8, {
+	{ "put empty value", HOLT_WAL_PUT, 1, 40 + 24 + 8, {
 	  { .kind = HOLT_WAL_PUT, .tree = 0, .version = 1,
 	    .a = (const u8 *)"k", .alen = 1, .b = (const u8 *)"", .blen = 0 } } },
-	{ "del", HOLT_WAL_DEL, 1, 32 + 24 + 8, {
+	{ "del", HOLT_WAL_DEL, 1, 40 + 24 + 8, {
 	  { .kind = HOLT_WAL_DEL, .tree = 1, .version = 0,
 	    .a = (const u8 *)"gone", .alen = 4 } } },
-	{ "rename force", HOLT_WAL_RENAME, 1, 32 + 24 + 8, {
+	{ "rename force", HOLT_WAL_RENAME, 1, 40 + 24 + 8, {
 	  { .kind = HOLT_WAL_RENAME, .tree = 2, .flags = HOLT_WAL_F_FORCE,
 	    .version = 77, .a = (const u8 *)"src", .alen = 3,
 	    .b = (const u8 *)"dst/x", .blen = 5 } } },
-	{ "tree create", HOLT_WAL_TREE_CREATE, 1, 32 + 24 + 8, {
+	{ "tree create", HOLT_WAL_TREE_CREATE, 1, 40 + 24 + 8, {
 	  { .kind = HOLT_WAL_TREE_CREATE, .tree = 9, .version = 3,
 	    .a = (const u8 *)"photos", .alen = 6 } } },
-	{ "tree drop", HOLT_WAL_TREE_DROP, 1, 32 + 24, {
+	{ "tree drop", HOLT_WAL_TREE_DROP, 1, 40 + 24, {
 	  { .kind = HOLT_WAL_TREE_DROP, .tree = 9, .version = 4 } } },
-	{ "seq", HOLT_WAL_SEQ, 1, 32 + 24, {
+	{ "seq", HOLT_WAL_SEQ, 1, 40 + 24, {
 	  { .kind = HOLT_WAL_SEQ, .version = 1ull << 40 } } },
-	{ "batch", HOLT_WAL_BATCH, 3, 32 + 8 + 32 + 32 + 32, {
+	{ "batch", HOLT_WAL_BATCH, 3, 40 + 8 + 32 + 32 + 32, {
 	  { .kind = HOLT_WAL_PUT, .tree = 0, .version = 10,
 	    .a = (const u8 *)"x", .alen = 1, .b = (const u8 *)"", .blen = 0 },
 	  { .kind = HOLT_WAL_DEL, .tree = 1, .version = 11,
@@ -145,13 +145,15 @@ static void holt_wal_roundtrip_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	n = holt_kw_build(buf, 4096, c->type, c->ops, c->nr);
 	KUNIT_ASSERT_EQ(test, n, c->len);
-	holt_wal_seal(buf, 99, 3, HOLT_KW_STORE);
+	holt_wal_seal(buf, 99, 90, 3, HOLT_KW_STORE);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, "HOLW", 4), 0);
 	KUNIT_EXPECT_EQ(test, buf[4], (u8)HOLT_WAL_VERSION);
+	KUNIT_EXPECT_EQ(test, buf[4], (u8)2);
 	KUNIT_EXPECT_EQ(test, buf[5], c->type);
 	KUNIT_EXPECT_EQ(test, holt_get_le32(buf + 8), (u32)n);
 	KUNIT_EXPECT_EQ(test, holt_get_le64(buf + 16), 99ull);
 	KUNIT_EXPECT_EQ(test, holt_get_le32(buf + 24), 3u);
+	KUNIT_EXPECT_EQ(test, holt_get_le64(buf + 28), 90ull);
 
 	/* Decode from an exactly sized copy: KASAN sees any over-read. */
 	exact = kunit_kmalloc(test, n, GFP_KERNEL);
@@ -164,6 +166,7 @@ static void holt_wal_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec.len, (u32)n);
 	KUNIT_EXPECT_EQ(test, rec.size, (u32)n);
 	KUNIT_EXPECT_EQ(test, rec.lsn, 99ull);
+	KUNIT_EXPECT_EQ(test, rec.durable, 90ull);
 	KUNIT_EXPECT_EQ(test, rec.epoch, 3u);
 	holt_kw_expect_ops(test, &rec, c->ops, c->nr);
 
@@ -186,22 +189,29 @@ static void holt_wal_pad_test(struct kunit *test)
 	enum holt_wal_why why;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 32, 11, 2,
-						  HOLT_KW_STORE), 32);
-	KUNIT_ASSERT_EQ(test, holt_wal_decode(buf, 32, HOLT_KW_STORE, &rec,
+	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 40, 11, 11, 2,
+						  HOLT_KW_STORE), 40);
+	KUNIT_ASSERT_EQ(test, holt_wal_decode(buf, 40, HOLT_KW_STORE, &rec,
 					      &why), 0);
 	KUNIT_EXPECT_EQ(test, rec.type, (u8)HOLT_WAL_PAD);
 	KUNIT_EXPECT_EQ(test, rec.nr_ops, 0u);
 	KUNIT_EXPECT_EQ(test, rec.lsn, 11ull);
-	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 4096, 12, 2,
+	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 4096, 12, 3, 2,
 						  HOLT_KW_STORE), 4096);
 	KUNIT_ASSERT_EQ(test, holt_wal_decode(buf, 4096, HOLT_KW_STORE, &rec,
 					      &why), 0);
 	KUNIT_EXPECT_EQ(test, rec.size, 4096u);
-	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 24, 1, 1,
+	KUNIT_EXPECT_EQ(test, rec.durable, 3ull);
+	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 32, 1, 1, 1,
 						  HOLT_KW_STORE), -EINVAL);
-	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 36, 1, 1,
+	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 44, 1, 1, 1,
 						  HOLT_KW_STORE), -EINVAL);
+	/* a durable mark above the record's own LSN */
+	KUNIT_EXPECT_EQ(test, holt_wal_encode_pad(buf, 64, 5, 6, 1,
+						  HOLT_KW_STORE), 64);
+	KUNIT_EXPECT_EQ(test, holt_wal_decode(buf, 64, HOLT_KW_STORE, &rec,
+					      &why), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, why, HOLT_WAL_W_DURABLE);
 }
 
 /* ---- bit flips ---- */
@@ -221,10 +231,12 @@ static const struct holt_kw_flip holt_kw_flip_cases[] = {
 	{ "payload crc", 96 + 5, HOLT_WAL_W_HCRC },
 	{ "lsn", 128, HOLT_WAL_W_HCRC },
 	{ "epoch", 192 + 1, HOLT_WAL_W_HCRC },
-	{ "last header bit", 255, HOLT_WAL_W_HCRC },
-	{ "op header", 256, HOLT_WAL_W_PCRC },
-	{ "key byte", (32 + 24) * 8 + 2, HOLT_WAL_W_PCRC },
-	{ "last value bit", 64 * 8 - 1, HOLT_WAL_W_PCRC },
+	{ "durable mark", 224 + 3, HOLT_WAL_W_HCRC },
+	{ "durable mark high bit", 287, HOLT_WAL_W_HCRC },
+	{ "last header bit", 319, HOLT_WAL_W_HCRC },
+	{ "op header", 320, HOLT_WAL_W_PCRC },
+	{ "key byte", (40 + 24) * 8 + 2, HOLT_WAL_W_PCRC },
+	{ "last value bit", 72 * 8 - 1, HOLT_WAL_W_PCRC },
 };
 
 static void holt_kw_flip_desc(const struct holt_kw_flip *c, char *desc)
@@ -238,15 +250,15 @@ static void holt_wal_bit_flip_test(struct kunit *test)
 {
 	const struct holt_kw_flip *c = test->param_value;
 	const struct holt_kw_rt *put = &holt_kw_rt_cases[0];
-	u8 *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	u8 *buf = kunit_kzalloc(test, 72, GFP_KERNEL);
 	struct holt_wal_rec rec;
 	enum holt_wal_why why = HOLT_WAL_OK;
 	int n;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	n = holt_kw_build(buf, 64, put->type, put->ops, put->nr);
-	KUNIT_ASSERT_EQ(test, n, 64);
-	holt_wal_seal(buf, 1000, 2, HOLT_KW_STORE);
+	n = holt_kw_build(buf, 72, put->type, put->ops, put->nr);
+	KUNIT_ASSERT_EQ(test, n, 72);
+	holt_wal_seal(buf, 1000, 999, 2, HOLT_KW_STORE);
 	KUNIT_ASSERT_EQ(test, holt_wal_decode(buf, n, HOLT_KW_STORE, &rec,
 					      &why), 0);
 	buf[c->bit / 8] ^= 1u << (c->bit % 8);
@@ -259,6 +271,7 @@ static void holt_wal_bit_flip_test(struct kunit *test)
 
 struct holt_kw_log {
 	u8 *img;
+	u64 mark;			/* durable mark of the next records */
 	u32 off;			/* where the next record goes */
 	u32 nr;
 	u32 roff[HOLT_KW_MAXREC];	/* offset of each record */
@@ -289,8 +302,9 @@ static void holt_kw_put(struct kunit *test, struct holt_kw_log *l, u64 lsn,
 	KUNIT_ASSERT_LT(test, l->nr, (u32)HOLT_KW_MAXREC);
 	n = holt_kw_build(l->img + l->off, HOLT_KW_LEN - l->off, HOLT_WAL_PUT,
 			  &op, 1);
-	KUNIT_ASSERT_EQ(test, n, 64);
-	holt_wal_seal(l->img + l->off, lsn, epoch, HOLT_KW_STORE);
+	KUNIT_ASSERT_EQ(test, n, 72);
+	holt_wal_seal(l->img + l->off, lsn, min(l->mark, lsn), epoch,
+		      HOLT_KW_STORE);
 	l->roff[l->nr] = l->off;
 	l->rsize[l->nr] = n;
 	l->rlsn[l->nr] = lsn;
@@ -304,7 +318,8 @@ static void holt_kw_pad(struct kunit *test, struct holt_kw_log *l, u64 lsn,
 {
 	KUNIT_ASSERT_LT(test, l->nr, (u32)HOLT_KW_MAXREC);
 	KUNIT_ASSERT_EQ(test, holt_wal_encode_pad(l->img + l->off, size, lsn,
-						  epoch, HOLT_KW_STORE),
+						  min(l->mark, lsn), epoch,
+						  HOLT_KW_STORE),
 			(int)size);
 	l->roff[l->nr] = l->off;
 	l->rsize[l->nr] = size;
@@ -419,9 +434,10 @@ static const struct holt_kw_torn holt_kw_torn_cases[] = {
 	{ "magic only", 4, HOLT_WAL_W_HCRC },
 	{ "up to length", 8, HOLT_WAL_W_HCRC },
 	{ "up to lsn", 16, HOLT_WAL_W_HCRC },
-	{ "header only", 32, HOLT_WAL_W_PCRC },
-	{ "op header only", 56, HOLT_WAL_W_PCRC },
-	{ "all but one byte", 63, HOLT_WAL_W_PCRC },
+	{ "up to the mark", 32, HOLT_WAL_W_HCRC },
+	{ "header only", 40, HOLT_WAL_W_PCRC },
+	{ "op header only", 64, HOLT_WAL_W_PCRC },
+	{ "all but one byte", 71, HOLT_WAL_W_PCRC },
 };
 
 static void holt_kw_torn_desc(const struct holt_kw_torn *c, char *desc)
@@ -499,10 +515,129 @@ static void holt_wal_stale_test(struct kunit *test)
 	holt_kw_scan(test, l, c->epoch_max, &s, seen);
 	KUNIT_EXPECT_EQ(test, seen->nr, c->seen);
 	KUNIT_EXPECT_EQ(test, s.why, c->why);
-	KUNIT_EXPECT_EQ(test, s.end_off, (u64)l->roff[0] + 64 * c->seen);
+	KUNIT_EXPECT_EQ(test, s.end_off, (u64)l->roff[0] + 72 * c->seen);
 	KUNIT_EXPECT_EQ(test, s.end_lsn, 1ull + c->seen);
 	KUNIT_EXPECT_EQ(test, s.end_epoch, 2u);
 	KUNIT_EXPECT_EQ(test, s.max_version, 4ull + c->seen);
+}
+
+/* ---- damage in the middle of the log, or a torn tail ---- */
+
+/* The pure decision: a record found past the tail, judged. */
+struct holt_kw_judge {
+	const char *name;
+	u64 tail;
+	u32 epoch;
+	u64 lsn;
+	u64 mark;
+	u32 rec_epoch;
+	enum holt_wal_tail want;
+};
+
+static const struct holt_kw_judge holt_kw_judge_cases[] = {
+	{ "mark covers the tail", 10, 3, 12, 11, 3, HOLT_WAL_TAIL_DAMAGED },
+	{ "mark far above", 10, 3, 900, 800, 3, HOLT_WAL_TAIL_DAMAGED },
+	{ "mark at the tail (same commit)", 10, 3, 12, 10, 3,
+	  HOLT_WAL_TAIL_TORN },
+	{ "mark below the tail", 10, 3, 12, 4, 3, HOLT_WAL_TAIL_TORN },
+	{ "the damaged record itself", 10, 3, 10, 10, 3,
+	  HOLT_WAL_TAIL_CLEAN },
+	{ "previous lap", 10, 3, 7, 7, 3, HOLT_WAL_TAIL_CLEAN },
+	{ "older session", 10, 3, 12, 12, 2, HOLT_WAL_TAIL_CLEAN },
+	{ "newer session", 10, 3, 12, 12, 4, HOLT_WAL_TAIL_CLEAN },
+	{ "empty replay", 1, 1, 2, 2, 1, HOLT_WAL_TAIL_DAMAGED },
+};
+
+static void holt_kw_judge_desc(const struct holt_kw_judge *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(holt_kw_judge, holt_kw_judge_cases, holt_kw_judge_desc);
+
+static void holt_wal_judge_test(struct kunit *test)
+{
+	const struct holt_kw_judge *c = test->param_value;
+	struct holt_wal_rec rec = { .lsn = c->lsn, .durable = c->mark,
+				    .epoch = c->rec_epoch };
+
+	KUNIT_EXPECT_EQ(test, holt_wal_judge(c->tail, c->epoch, &rec),
+			c->want);
+}
+
+/*
+ * A log of records 1..3 (epoch 2), record 3 damaged, then @after records
+ * of epoch @epoch carrying durable mark @mark: the scan stops at 3, the
+ * probe tells damage from a torn tail.
+ */
+struct holt_kw_dmg {
+	const char *name;
+	u32 after;
+	u64 mark;
+	u32 epoch;
+	enum holt_wal_tail want;
+};
+
+static const struct holt_kw_dmg holt_kw_dmg_cases[] = {
+	{ "nothing after", 0, 0, 2, HOLT_WAL_TAIL_CLEAN },
+	{ "torn commit (mark 3)", 2, 3, 2, HOLT_WAL_TAIL_TORN },
+	{ "torn commit (mark 1)", 3, 1, 2, HOLT_WAL_TAIL_TORN },
+	{ "later commit (mark 4)", 1, 4, 2, HOLT_WAL_TAIL_DAMAGED },
+	{ "later commits (mark 6)", 4, 6, 2, HOLT_WAL_TAIL_DAMAGED },
+	{ "older session's leftovers", 3, 6, 1, HOLT_WAL_TAIL_CLEAN },
+};
+
+static void holt_kw_dmg_desc(const struct holt_kw_dmg *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(holt_kw_dmg, holt_kw_dmg_cases, holt_kw_dmg_desc);
+
+static int holt_kw_read(void *ctx, u64 off, void *buf, u32 len)
+{
+	if (off > HOLT_KW_LEN || len > HOLT_KW_LEN - off)
+		return -EINVAL;
+	memcpy(buf, (const u8 *)ctx + off, len);
+	return 0;
+}
+
+static void holt_wal_damage_test(struct kunit *test)
+{
+	const struct holt_kw_dmg *c = test->param_value;
+	struct holt_kw_log *l = holt_kw_log_new(test);
+	struct holt_kw_seen *seen = kunit_kzalloc(test, sizeof(*seen),
+						  GFP_KERNEL);
+	struct holt_wal_probe pr;
+	struct holt_wal_scan s;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	l->mark = 1;
+	for (i = 1; i <= 3; i++)
+		holt_kw_put(test, l, i, 2, i, 10 + i);
+	l->mark = c->mark;
+	for (i = 0; i < c->after; i++)
+		holt_kw_put(test, l, 4 + i, c->epoch, 0, 20 + i);
+	/* the whole log scans; nothing past its end */
+	holt_kw_scan(test, l, 2, &s, seen);
+	KUNIT_ASSERT_EQ(test, holt_wal_probe(&s, holt_kw_read, l->img, &pr),
+			0);
+	KUNIT_EXPECT_EQ(test, pr.verdict, HOLT_WAL_TAIL_CLEAN);
+	/* one payload byte of record 3 flipped */
+	l->img[l->roff[2] + l->rsize[2] - 3] ^= 0x08;
+	holt_kw_scan(test, l, 2, &s, seen);
+	KUNIT_EXPECT_EQ(test, seen->nr, 2u);
+	KUNIT_EXPECT_EQ(test, s.end_lsn, 3ull);
+	KUNIT_EXPECT_EQ(test, s.why, HOLT_WAL_W_PCRC);
+	KUNIT_ASSERT_EQ(test, holt_wal_probe(&s, holt_kw_read, l->img, &pr),
+			0);
+	KUNIT_EXPECT_EQ(test, pr.verdict, c->want);
+	if (c->want != HOLT_WAL_TAIL_CLEAN) {
+		KUNIT_EXPECT_EQ(test, pr.lsn, 4ull);
+		KUNIT_EXPECT_EQ(test, pr.off, (u64)l->roff[3]);
+		KUNIT_EXPECT_EQ(test, pr.durable, min_t(u64, c->mark, 4));
+	}
 }
 
 static struct kunit_case holt_wal_cases[] = {
@@ -512,6 +647,8 @@ static struct kunit_case holt_wal_cases[] = {
 	KUNIT_CASE(holt_wal_replay_order_test),
 	KUNIT_CASE_PARAM(holt_wal_torn_tail_test, holt_kw_torn_gen_params),
 	KUNIT_CASE_PARAM(holt_wal_stale_test, holt_kw_stale_gen_params),
+	KUNIT_CASE_PARAM(holt_wal_judge_test, holt_kw_judge_gen_params),
+	KUNIT_CASE_PARAM(holt_wal_damage_test, holt_kw_dmg_gen_params),
 	{}
 };
 

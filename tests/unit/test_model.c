@@ -17,13 +17,22 @@
  *
  * Each phase runs with its own frame data budget: tiny budgets make
  * spillover, compaction and merges happen thousands of times, which the
- * tree's counters must show.  A last phase makes the N-th allocation fail
- * during mutations and checks the tree is unchanged.
+ * tree's counters must show.  A cache phase runs with a "device": every
+ * few operations the changed frames are written to it (a checkpoint), clean
+ * frames are evicted at random and read back on demand through the loader,
+ * the loader fails or returns a damaged image now and then (the operation
+ * must fail with that error and change nothing), and the tree is reopened
+ * lazily from the device; every frame the engine calls clean must equal its
+ * image byte for byte.  A last phase makes the N-th allocation fail during
+ * mutations and checks the tree is unchanged.
  *
  * Environment: MODEL_SEED=S (seed), MODEL_OPS=N (total random operations,
  * default 1,000,000), MODEL_VERBOSE=1 (per-phase counters).
  */
 #include "tree.h"
+#include "tree_load.h"
+#include "tree_cache.h"
+#include "frame.h"
 #include "validate.h"
 #include "harness.h"
 
@@ -684,11 +693,13 @@ static int cmp_u64(const void *a, const void *b)
  * walked one by one hold every key exactly once, with one Blob link (or
  * several sharing it) to each frame but the root.
  */
+static const u8 *dev_image(u32 id);
+
 static void verify_frames(void)
 {
 	static u8 *buf;
 	struct frames_ctx c = { 0 };
-	u32 i, nr = holt_tree_nr_frames(T), distinct = 0;
+	u32 i, nr = holt_tree_nr_frames(T), distinct = 0, seen = 0;
 	size_t k;
 
 	if (!buf)
@@ -696,12 +707,24 @@ static void verify_frames(void)
 	CHECK(nr >= 1, "no frames");
 	c.seen = calloc(ora_n + 1, sizeof(u32));
 	CHECK(c.seen, "calloc");
-	for (i = 0; i < nr; i++) {
-		CHECK_EQ(holt_tree_frame_copy(T, i, buf), 0);
-		CHECK_EQ(holt_frame_validate(buf, 0), 0);
-		CHECK_EQ(holt_frame_scan(buf, frames_cb, &c), 0);
+	for (i = 1; i < holt_tree_id_limit(T); i++) {
+		const u8 *img = buf;
+
+		if (!holt_tree_frame_in_use(T, i))
+			continue;
+		seen++;
+		if (holt_tree_frame_peek(T, i))
+			CHECK_EQ(holt_tree_frame_copy_id(T, i, buf), 0);
+		else
+			img = dev_image(i);	/* out: its image */
+		CHECK(img, "frame %u is out and has no image", i);
+		CHECK_EQ(holt_frame_validate(img, 0), 0);
+		CHECK_EQ(holt_frame_scan(img, frames_cb, &c), 0);
 	}
-	CHECK(holt_tree_frame_copy(T, nr, buf) < 0, "copy past the end");
+	CHECK_EQ(seen, nr);
+	if (holt_tree_nr_resident(T) == nr)
+		CHECK(holt_tree_frame_copy(T, nr, buf) < 0,
+		      "copy past the end");
 	for (k = 0; k < ora_n; k++) {
 		if (c.seen[k] != 1)
 			print_key("key", ora[k].key, ora[k].klen);
@@ -1584,13 +1607,15 @@ struct phase {
 	u32 val_cap;
 	u32 share;		/* per mille of the operations */
 	bool small;		/* spills, compactions, merges must happen */
+	bool cache;		/* frames go out and come back */
 };
 
 static const struct phase phases[] = {
-	{ "budget 4 KiB", 4096, 200, 512, 300, true },
-	{ "budget 8 KiB", 8192, 600, 1024, 250, true },
-	{ "budget 64 KiB", 65536, 2000, 4096, 150, false },
-	{ "full budget", 0, 3000, HOLT_VAL_MAX, 300, false },
+	{ "budget 4 KiB", 4096, 200, 512, 250, true, false },
+	{ "budget 8 KiB", 8192, 600, 1024, 200, true, false },
+	{ "cache 4 KiB", 4096, 400, 512, 60, false, true },
+	{ "budget 64 KiB", 65536, 2000, 4096, 150, false, false },
+	{ "full budget", 0, 3000, HOLT_VAL_MAX, 290, false, false },
 };
 
 static bool verbose;
@@ -1652,6 +1677,222 @@ static void print_stats(const char *name, double t0)
 	fflush(stdout);
 }
 
+/* ---------------------------------------------------------------- */
+/* The cache phase: a device of frame images, evictions, loads. */
+
+static struct {
+	u8 **img;		/* sealed image by frame id */
+	u64 *gen;		/* the frame's generation when written */
+	u32 cap;
+	int fail;		/* the loader's next answer when nonzero */
+	u64 reads, evictions, checkpoints, reopens, faults;
+} dev;
+
+static const u8 *dev_image(u32 id)
+{
+	return id < dev.cap ? dev.img[id] : NULL;
+}
+
+static int dev_read(void *ctx, u32 id, void *buf)
+{
+	(void)ctx;
+	dev.reads++;
+	if (dev.fail)
+		return dev.fail;
+	CHECK(id < dev.cap && dev.img[id], "load of frame %u without image",
+	      id);
+	memcpy(buf, dev.img[id], HOLT_FRAME_SIZE);
+	return 0;
+}
+
+static const struct holt_frame_loader dev_loader = { .read = dev_read };
+
+static void dev_grow(u32 need)
+{
+	u32 cap = dev.cap ? dev.cap : 16;
+
+	while (cap < need)
+		cap *= 2;
+	if (cap == dev.cap)
+		return;
+	dev.img = realloc(dev.img, cap * sizeof(*dev.img));
+	dev.gen = realloc(dev.gen, cap * sizeof(*dev.gen));
+	CHECK(dev.img && dev.gen, "realloc");
+	memset(dev.img + dev.cap, 0, (cap - dev.cap) * sizeof(*dev.img));
+	memset(dev.gen + dev.cap, 0, (cap - dev.cap) * sizeof(*dev.gen));
+	dev.cap = cap;
+}
+
+static void dev_free(void)
+{
+	u32 i;
+
+	for (i = 0; i < dev.cap; i++)
+		free(dev.img[i]);
+	free(dev.img);
+	free(dev.gen);
+	memset(&dev, 0, sizeof(dev));
+}
+
+/* Is frame @id what the device has (the engine says it is unchanged)? */
+static bool dev_clean(u32 id)
+{
+	return id < dev.cap && dev.img[id] &&
+	       holt_tree_frame_gen(T, id) == dev.gen[id];
+}
+
+/*
+ * A checkpoint: write every changed frame, drop images of ids no longer in
+ * use; and the oracle of the generations: a frame the engine did not
+ * change since it was written must still equal its image.
+ */
+static void dev_checkpoint(bool check_clean)
+{
+	static u8 *buf;
+	u32 id, lim = holt_tree_id_limit(T);
+
+	if (!buf)
+		buf = aligned_alloc(4096, HOLT_FRAME_SIZE);
+	dev_grow(lim);
+	for (id = 1; id < dev.cap; id++) {
+		if (!holt_tree_frame_in_use(T, id)) {
+			free(dev.img[id]);
+			dev.img[id] = NULL;
+			continue;
+		}
+		if (!holt_tree_frame_peek(T, id)) {
+			CHECK(dev_clean(id), "frame %u is out but changed", id);
+			continue;
+		}
+		if (dev_clean(id) && !check_clean)
+			continue;
+		CHECK_EQ(holt_tree_frame_copy_id(T, id, buf), 0);
+		if (dev_clean(id)) {
+			CHECK(!memcmp(buf, dev.img[id], HOLT_FRAME_SIZE),
+			      "frame %u changed but its generation did not",
+			      id);
+			continue;
+		}
+		if (!dev.img[id])
+			dev.img[id] = aligned_alloc(4096, HOLT_FRAME_SIZE);
+		CHECK(dev.img[id], "aligned_alloc");
+		memcpy(dev.img[id], buf, HOLT_FRAME_SIZE);
+		dev.gen[id] = holt_tree_frame_gen(T, id);
+	}
+	dev.checkpoints++;
+}
+
+/* Evict each clean frame with probability 1/@den. */
+static void dev_evict(u32 den)
+{
+	u32 id, lim = holt_tree_id_limit(T);
+
+	for (id = 2; id < lim; id++) {
+		if (!holt_tree_frame_peek(T, id) || !dev_clean(id) ||
+		    !chance(1, den))
+			continue;
+		CHECK_EQ(holt_tree_frame_evict(T, id), 0);
+		dev.evictions++;
+	}
+	CHECK_EQ(holt_tree_frame_evict(T, 1), -EINVAL);
+}
+
+/*
+ * Loads that fail: with every clean frame out, an I/O error or a damaged
+ * image fails the operations that need a frame with that error and
+ * changes nothing (versions included).
+ */
+static void dev_faults(void)
+{
+	u64 before = seq, ver = 0;
+	struct holt_ref ref;
+	u32 kl, id = 0, lim;
+	const struct ent *e;
+	int r, want;
+
+	dev_checkpoint(false);
+	dev_evict(1);
+	if (holt_tree_nr_resident(T) == holt_tree_nr_frames(T))
+		return;
+	want = chance(1, 2) ? -EIO : -EUCLEAN;
+	if (want == -EIO) {
+		dev.fail = -EIO;
+	} else {
+		/* damage a byte of every image of an out frame */
+		lim = holt_tree_id_limit(T);
+		for (id = 2; id < lim; id++)
+			if (holt_tree_frame_in_use(T, id) &&
+			    !holt_tree_frame_peek(T, id))
+				dev.img[id][HOLT_DATA_OFF + 16] ^= 0x40;
+	}
+	kl = pick_key(kb[0], 80);
+	e = ora_get(kb[0], kl);
+	r = holt_tree_get(T, kb[0], kl, &ref);
+	CHECK(r == want || r == (e ? 0 : -ENOENT), "get: %d", r);
+	if (!r)
+		check_ref(&ref, e);
+	dev.faults += r == want;
+	r = holt_tree_put(T, kb[0], kl, (const u8 *)"x", 1, 0, 0, &ver);
+	CHECK(r == want || r == 0, "put: %d", r);
+	if (r == want) {
+		CHECK_EQ(seq, before);
+		dev.faults++;
+	} else {
+		ora_put(kb[0], kl, (const u8 *)"x", 1, ver);
+	}
+	dev.fail = 0;
+	if (want == -EUCLEAN) {
+		lim = holt_tree_id_limit(T);
+		for (id = 2; id < lim && id < dev.cap; id++)
+			if (dev.img[id] && holt_tree_frame_in_use(T, id) &&
+			    !holt_tree_frame_peek(T, id))
+				dev.img[id][HOLT_DATA_OFF + 16] ^= 0x40;
+	}
+	verify_key(kb[0], kl);
+}
+
+/* Write everything, throw the tree away and open it from the device. */
+static void dev_reopen(void)
+{
+	struct holt_tree_config cfg = { .seq = &seq, .data_budget = budget };
+	u32 id, lim;
+	u64 keep_seq = seq;
+	u8 *present;
+	int err;
+
+	dev_checkpoint(true);
+	lim = holt_tree_id_limit(T);
+	present = calloc(lim, 1);
+	CHECK(present, "calloc");
+	for (id = 1; id < lim; id++)
+		present[id] = holt_tree_frame_in_use(T, id);
+	holt_tree_destroy(T);
+	T = holt_tree_open_lazy(&cfg, present, lim, &dev_loader, rnd(4),
+				&err);
+	CHECK(T, "lazy open: %d", err);
+	CHECK_EQ(seq, keep_seq);
+	for (id = 1; id < lim; id++)
+		if (present[id])
+			dev.gen[id] = holt_tree_frame_gen(T, id);
+	free(present);
+	CHECK(holt_tree_nr_resident(T) <= 5, "%u frames kept",
+	      holt_tree_nr_resident(T));
+	dev.reopens++;
+	verify_all(true);
+}
+
+static void dev_step(u64 i)
+{
+	if (i % 23 == 0)
+		dev_checkpoint(i % 2300 == 0);
+	if (i % 4 == 0)
+		dev_evict(chance(1, 50) ? 1 : 16);
+	if (i % 1009 == 500)
+		dev_faults();
+	if (i % 25013 == 12000)
+		dev_reopen();
+}
+
 static void run_phase(const struct phase *ph, u64 ops)
 {
 	struct holt_tree_stats st;
@@ -1662,8 +1903,12 @@ static void run_phase(const struct phase *ph, u64 ops)
 	harness_phase = ph->name;
 	val_cap = ph->val_cap;
 	tree_open(ph->budget);
+	if (ph->cache)
+		holt_tree_set_loader(T, &dev_loader);
 	for (i = 0; i < ops; i++) {
 		harness_step++;
+		if (ph->cache)
+			dev_step(i);
 		if (grow && ora_n >= ph->target)
 			grow = false;
 		else if (!grow && ora_n <= ph->target / 5)
@@ -1688,6 +1933,18 @@ static void run_phase(const struct phase *ph, u64 ops)
 	verify_frames();
 	print_stats(ph->name, t0);
 	holt_tree_get_stats(T, &st);
+	if (ph->cache) {
+		printf("  %llu checkpoints, %llu evictions, %llu loads, "
+		       "%llu failed loads seen, %llu reopens\n",
+		       (unsigned long long)dev.checkpoints,
+		       (unsigned long long)dev.evictions,
+		       (unsigned long long)holt_tree_nr_loads(T),
+		       (unsigned long long)dev.faults,
+		       (unsigned long long)dev.reopens);
+		if (ops >= 50000)
+			CHECK(dev.evictions >= 1000 && dev.faults >= 10 &&
+			      dev.reopens >= 1, "the cache was not exercised");
+	}
 	if (ph->small && ops >= 50000) {
 		CHECK(st.spills >= 100, "only %llu spills",
 		      (unsigned long long)st.spills);
@@ -1697,6 +1954,7 @@ static void run_phase(const struct phase *ph, u64 ops)
 		      (unsigned long long)st.merges);
 	}
 	tree_close();
+	dev_free();
 	harness_case_ok();
 }
 

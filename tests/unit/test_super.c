@@ -47,6 +47,9 @@ static void check_same(const struct holt_super *x, const struct holt_super *y)
 	CHECK_EQ(x->catalog.bytes, y->catalog.bytes);
 	CHECK_EQ(x->catalog.nr_slots, y->catalog.nr_slots);
 	CHECK_EQ(x->catalog.crc, y->catalog.crc);
+	CHECK_EQ(x->owner_uid, y->owner_uid);
+	CHECK_EQ(x->owner_gid, y->owner_gid);
+	CHECK_EQ(x->owner_mode, y->owner_mode);
 }
 
 /* A fresh 64 MiB store with a 4 MiB log, then some checkpoint state. */
@@ -68,6 +71,9 @@ static void make_sb(struct holt_super *sb, u64 gen, u32 slot)
 	sb->catalog.bytes = HOLT_META_PAYLOAD + 1;
 	sb->catalog.nr_slots = 2;
 	sb->catalog.crc = 0x12345678;
+	sb->owner_uid = 1000;
+	sb->owner_gid = 100;
+	sb->owner_mode = 0640;
 }
 
 /* Recompute the crc of a slot image after a test patched it. */
@@ -107,6 +113,9 @@ static void test_layout(void)
 	CHECK_EQ(sb.flags, HOLT_SUPER_F_CLEAN);
 	CHECK_EQ(sb.map.slot, HOLT_SLOT_NONE);
 	CHECK_EQ(sb.catalog.slot, HOLT_SLOT_NONE);
+	CHECK_EQ(sb.owner_uid, 0);
+	CHECK_EQ(sb.owner_gid, 0);
+	CHECK_EQ(sb.owner_mode, 0600);
 	CHECK_EQ(holt_super_check(&sb, 64 * MiB, NULL), 0);
 	CHECK_EQ(holt_super_slot_byte(&sb, 3), 5 * MiB + 3 * 512 * 1024);
 	CHECK_EQ(holt_super_slot_offset(0), 0);
@@ -140,10 +149,14 @@ static void test_roundtrip(void)
 
 	make_sb(&sb, 42, 1);
 	CHECK_EQ(holt_super_encode(&sb, bufb), 0);
-	/* Fixed bytes: magic "HOLTSUPR", version 1. */
+	/* Fixed bytes: magic "HOLTSUPR", version 2. */
 	CHECK_MEM(bufb, 8, "HOLTSUPR", 8);
 	CHECK_EQ(holt_get_le32(bufb + 8), HOLT_FORMAT_VERSION);
 	CHECK_EQ(holt_get_le64(bufb + 16), 42);
+	/* The owner at 0xb0: uid, gid, mode. */
+	CHECK_EQ(holt_get_le32(bufb + 0xb0), 1000);
+	CHECK_EQ(holt_get_le32(bufb + 0xb4), 100);
+	CHECK_EQ(holt_get_le32(bufb + 0xb8), 0640);
 	CHECK_EQ(holt_super_decode(bufb, 64 * MiB, 1, &out, &why), 0);
 	CHECK_EQ(why, HOLT_SUPER_OK);
 	check_same(&sb, &out);
@@ -205,7 +218,10 @@ struct patch {
 };
 
 static const struct patch patches[] = {
-	{ "version 2", 0x08, 4, 2, 0, -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
+	{ "version 3 (newer)", 0x08, 4, HOLT_FORMAT_VERSION + 1, 0,
+	  -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
+	{ "version 1 (older)", 0x08, 4, 1, 0, -EPROTONOSUPPORT,
+	  HOLT_SUPER_R_VERSION },
 	{ "version 0", 0x08, 4, 0, 0, -EPROTONOSUPPORT, HOLT_SUPER_R_VERSION },
 	{ "generation 0", 0x10, 8, 0, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
 	{ "uuid zero", 0x18, 8, 0, 0, 0, HOLT_SUPER_OK }, /* half: still ok */
@@ -247,7 +263,9 @@ static const struct patch patches[] = {
 	{ "ckpt unaligned", 0x68, 8, 12, 0, -EUCLEAN, HOLT_SUPER_R_CKPT },
 	{ "ckpt no room for a header", 0x68, 8, 4 * MiB - 24, 0, -EUCLEAN,
 	  HOLT_SUPER_R_CKPT },
-	{ "ckpt last header", 0x68, 8, 4 * MiB - 32, 0, 0, HOLT_SUPER_OK },
+	{ "ckpt 32 B before the end", 0x68, 8, 4 * MiB - 32, 0, -EUCLEAN,
+	  HOLT_SUPER_R_CKPT },
+	{ "ckpt last header", 0x68, 8, 4 * MiB - 40, 0, 0, HOLT_SUPER_OK },
 	{ "epoch 0", 0x70, 4, 0, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
 	{ "reserved word", 0x74, 4, 1, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
 	{ "map slot past area", 0x80, 8, 118, 0, -EUCLEAN,
@@ -264,7 +282,20 @@ static const struct patch patches[] = {
 	  HOLT_SUPER_R_EXTENT },
 	{ "catalog none with bytes", 0x98, 8, HOLT_SLOT_NONE, 0, -EUCLEAN,
 	  HOLT_SUPER_R_EXTENT },
-	{ "reserved tail byte", 0xb0, 1, 1, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
+	{ "owner uid -1", 0xb0, 4, 0xffffffffu, 0, -EUCLEAN,
+	  HOLT_SUPER_R_FIELD },
+	{ "owner uid 65534", 0xb0, 4, 65534, 0, 0, HOLT_SUPER_OK },
+	{ "owner gid -1", 0xb4, 4, 0xffffffffu, 0, -EUCLEAN,
+	  HOLT_SUPER_R_FIELD },
+	{ "owner gid 0", 0xb4, 4, 0, 0, 0, HOLT_SUPER_OK },
+	{ "mode 01000", 0xb8, 4, 01000, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
+	{ "mode 0x80000000", 0xb8, 4, 0x80000000u, 0, -EUCLEAN,
+	  HOLT_SUPER_R_FIELD },
+	{ "mode 0777", 0xb8, 4, 0777, 0, 0, HOLT_SUPER_OK },
+	{ "mode 0", 0xb8, 4, 0, 0, 0, HOLT_SUPER_OK },
+	{ "reserved word after the owner", 0xbc, 4, 1, 0, -EUCLEAN,
+	  HOLT_SUPER_R_FIELD },
+	{ "reserved tail byte", 0xc0, 1, 1, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
 	{ "last byte", 0xfff, 1, 0x80, 0, -EUCLEAN, HOLT_SUPER_R_FIELD },
 };
 
@@ -323,7 +354,7 @@ enum slot_state {
 	S_TORN,		/* part of the block missing */
 	S_FLIP,		/* one bit flipped */
 	S_OTHER_SLOT,	/* a valid superblock naming the other slot */
-	S_VERSION2,	/* intact, format version 2 */
+	S_VERSION2,	/* intact, another (newer) format version */
 };
 
 struct select_case {
@@ -374,7 +405,7 @@ static void fill_slot(u8 *buf, enum slot_state st, u64 gen, u32 slot)
 	else if (st == S_FLIP)
 		buf[0x60] ^= 0x10;
 	else if (st == S_VERSION2) {
-		holt_put_le32(2, buf + 8);
+		holt_put_le32(HOLT_FORMAT_VERSION + 1, buf + 8);
 		reseal(buf);
 	}
 }
@@ -520,7 +551,10 @@ static void test_random_roundtrip(void)
 		sb.slot_index = rnd(2);
 		sb.flags = rnd(2);
 		sb.ckpt_lsn = 1 + rnd64() % (1ull << 62);
-		sb.ckpt_wal_off = (rnd64() % (sb.wal_len - 32)) & ~7ull;
+		sb.ckpt_wal_off = (rnd64() % (sb.wal_len - 40)) & ~7ull;
+		sb.owner_uid = (u32)(rnd64() % 0xffffffffu);
+		sb.owner_gid = (u32)(rnd64() % 0xffffffffu);
+		sb.owner_mode = rnd(01000);
 		sb.log_epoch = 1 + rnd(1u << 30);
 		sb.seq_high = rnd64();
 		if (chance(1, 2)) {

@@ -193,17 +193,27 @@ static void test_roundtrip_types(void)
 		.version = 42, .a = (const u8 *)"a/b", .alen = 3,
 		.b = (const u8 *)"value", .blen = 5 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_PUT, ops, 1);
-	CHECK_EQ(n, 32 + 24 + 8);
-	holt_wal_seal(recbuf, 99, 3, STORE);
+	CHECK_EQ(n, 40 + 24 + 8);
+	holt_wal_seal(recbuf, 99, 97, 3, STORE);
 	CHECK_MEM(recbuf, 4, "HOLW", 4);
 	CHECK_EQ(recbuf[4], HOLT_WAL_VERSION);
+	CHECK_EQ(recbuf[4], 2);
 	CHECK_EQ(recbuf[5], HOLT_WAL_PUT);
 	CHECK_EQ(holt_get_le32(recbuf + 8), n);
 	CHECK_EQ(holt_get_le64(recbuf + 16), 99);
 	CHECK_EQ(holt_get_le32(recbuf + 24), 3);
+	CHECK_EQ(holt_get_le64(recbuf + 28), 97);
 	CHECK_EQ(holt_get_le32(recbuf + 12),
-		 holt_ondisk_crc(0, recbuf + 32, n - 32));
-	CHECK_MEM(recbuf + 32 + 24, 8, "a/bvalue", 8);
+		 holt_ondisk_crc(0, recbuf + 40, n - 40));
+	{
+		u8 seed[4];
+
+		holt_put_le32(STORE, seed);
+		CHECK_EQ(holt_get_le32(recbuf + 36),
+			 holt_ondisk_crc(holt_ondisk_crc(0, seed, 4), recbuf,
+					 36));
+	}
+	CHECK_MEM(recbuf + 40 + 24, 8, "a/bvalue", 8);
 	CHECK_EQ(decode_exact(recbuf, n, STORE, &rec, &why, NULL), 0);
 	/* (decode_exact freed the copy: decode again in place to look) */
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
@@ -212,6 +222,7 @@ static void test_roundtrip_types(void)
 	CHECK_EQ(rec.len, n);
 	CHECK_EQ(rec.size, n);
 	CHECK_EQ(rec.lsn, 99);
+	CHECK_EQ(rec.durable, 97);
 	CHECK_EQ(rec.epoch, 3);
 	check_ops(&rec, ops, 1);
 
@@ -221,8 +232,8 @@ static void test_roundtrip_types(void)
 	ops[0].blen = HOLT_WAL_VAL_MAX;
 	ops[0].b = pool + 1000;
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_PUT, ops, 1);
-	CHECK_EQ(n, 32 + 24 + ((65534 + 65535 + 7) & ~7));
-	holt_wal_seal(recbuf, 1, 1, STORE);
+	CHECK_EQ(n, 40 + 24 + ((65534 + 65535 + 7) & ~7));
+	holt_wal_seal(recbuf, 1, 1, 1, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	check_ops(&rec, ops, 1);
 
@@ -230,8 +241,8 @@ static void test_roundtrip_types(void)
 	ops[0] = (struct holt_wal_op){ .kind = HOLT_WAL_DEL, .tree = 1,
 		.version = 0, .a = (const u8 *)"k", .alen = 1 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_DEL, ops, 1);
-	CHECK_EQ(n, 32 + 24 + 8);
-	holt_wal_seal(recbuf, 5, 1, STORE);
+	CHECK_EQ(n, 40 + 24 + 8);
+	holt_wal_seal(recbuf, 5, 1, 1, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	check_ops(&rec, ops, 1);
 
@@ -240,7 +251,7 @@ static void test_roundtrip_types(void)
 		.a = (const u8 *)"src", .alen = 3,
 		.b = (const u8 *)"dst/x", .blen = 5 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_RENAME, ops, 1);
-	holt_wal_seal(recbuf, 6, 1, STORE);
+	holt_wal_seal(recbuf, 6, 6, 1, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	CHECK_EQ(rec.type, HOLT_WAL_RENAME);
 	check_ops(&rec, ops, 1);
@@ -248,22 +259,22 @@ static void test_roundtrip_types(void)
 	ops[0] = (struct holt_wal_op){ .kind = HOLT_WAL_TREE_CREATE,
 		.tree = 9, .version = 3, .a = name, .alen = 6 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_TREE_CREATE, ops, 1);
-	holt_wal_seal(recbuf, 7, 1, STORE);
+	holt_wal_seal(recbuf, 7, 7, 1, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	check_ops(&rec, ops, 1);
 
 	ops[0] = (struct holt_wal_op){ .kind = HOLT_WAL_TREE_DROP, .tree = 9,
 		.version = 4 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_TREE_DROP, ops, 1);
-	CHECK_EQ(n, 32 + 24);
-	holt_wal_seal(recbuf, 8, 1, STORE);
+	CHECK_EQ(n, 40 + 24);
+	holt_wal_seal(recbuf, 8, 1, 1, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	check_ops(&rec, ops, 1);
 
 	ops[0] = (struct holt_wal_op){ .kind = HOLT_WAL_SEQ,
 		.version = 1ull << 40 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_SEQ, ops, 1);
-	holt_wal_seal(recbuf, 9, 1, STORE);
+	holt_wal_seal(recbuf, 9, 9, 1, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	check_ops(&rec, ops, 1);
 
@@ -277,25 +288,30 @@ static void test_roundtrip_types(void)
 		.version = 12, .a = (const u8 *)"p", .alen = 1,
 		.b = (const u8 *)"q", .blen = 1 };
 	n = build(recbuf, sizeof(recbuf), HOLT_WAL_BATCH, ops, 3);
-	CHECK_EQ(n, 32 + 8 + 32 + 32 + 32);
-	CHECK_EQ(holt_get_le32(recbuf + 32), 3);
-	holt_wal_seal(recbuf, 10, 2, STORE);
+	CHECK_EQ(n, 40 + 8 + 32 + 32 + 32);
+	CHECK_EQ(holt_get_le32(recbuf + 40), 3);
+	holt_wal_seal(recbuf, 10, 10, 2, STORE);
 	CHECK_EQ(holt_wal_decode(recbuf, n, STORE, &rec, &why), 0);
 	CHECK_EQ(rec.type, HOLT_WAL_BATCH);
 	check_ops(&rec, ops, 3);
 
 	/* PAD records of the smallest and a large size. */
-	CHECK_EQ(holt_wal_encode_pad(recbuf, 32, 11, 2, STORE), 32);
-	CHECK_EQ(holt_wal_decode(recbuf, 32, STORE, &rec, &why), 0);
+	CHECK_EQ(holt_wal_encode_pad(recbuf, 40, 11, 5, 2, STORE), 40);
+	CHECK_EQ(holt_wal_decode(recbuf, 40, STORE, &rec, &why), 0);
 	CHECK_EQ(rec.type, HOLT_WAL_PAD);
 	CHECK_EQ(rec.nr_ops, 0);
-	CHECK_EQ(holt_wal_encode_pad(recbuf, 4096, 12, 2, STORE), 4096);
+	CHECK_EQ(rec.durable, 5);
+	CHECK_EQ(holt_wal_encode_pad(recbuf, 4096, 12, 12, 2, STORE), 4096);
 	CHECK_EQ(holt_wal_decode(recbuf, 4096, STORE, &rec, &why), 0);
 	CHECK_EQ(rec.lsn, 12);
-	CHECK_EQ(holt_wal_encode_pad(recbuf, 24, 1, 1, STORE), -EINVAL);
-	CHECK_EQ(holt_wal_encode_pad(recbuf, 36, 1, 1, STORE), -EINVAL);
-	CHECK_EQ(holt_wal_encode_pad(recbuf, HOLT_WAL_REC_MAX + 8, 1, 1,
+	CHECK_EQ(holt_wal_encode_pad(recbuf, 32, 1, 1, 1, STORE), -EINVAL);
+	CHECK_EQ(holt_wal_encode_pad(recbuf, 44, 1, 1, 1, STORE), -EINVAL);
+	CHECK_EQ(holt_wal_encode_pad(recbuf, HOLT_WAL_REC_MAX + 8, 1, 1, 1,
 				     STORE), -EINVAL);
+	/* A mark above the record's own LSN is refused. */
+	CHECK_EQ(holt_wal_encode_pad(recbuf, 64, 12, 13, 2, STORE), 64);
+	CHECK_EQ(holt_wal_decode(recbuf, 64, STORE, &rec, &why), -EUCLEAN);
+	CHECK_EQ(why, HOLT_WAL_W_DURABLE);
 
 	/* Random records of every shape. */
 	for (n = 0; n < 3000; n++) {
@@ -308,7 +324,7 @@ static void test_roundtrip_types(void)
 		size = rand_record(recbuf, sizeof(recbuf), rops, &nr, &type,
 				   n & 1);
 		CHECK(size > 0, "build %d", size);
-		holt_wal_seal(recbuf, n + 1, 1, STORE);
+		holt_wal_seal(recbuf, n + 1, n + 1, 1, STORE);
 		CHECK_EQ(holt_wal_decode(recbuf, size, STORE, &rec, &why), 0);
 		CHECK_EQ(rec.type, type);
 		check_ops(&rec, rops, nr);
@@ -319,7 +335,7 @@ static void test_roundtrip_types(void)
 static void test_builder_errors(void)
 {
 	struct holt_wal_builder b;
-	u8 small[64];
+	u8 small[72];
 	u32 i;
 
 	/* Bad ops. */
@@ -374,7 +390,7 @@ static void test_builder_errors(void)
 	CHECK_EQ(holt_wal_build_put(&b, 0, pool, 9, pool, 0, 1), -ENOSPC);
 	holt_wal_build_begin(&b, small, sizeof(small), HOLT_WAL_PUT);
 	CHECK_EQ(holt_wal_build_put(&b, 0, pool, 8, pool, 0, 1), 0);
-	CHECK_EQ(holt_wal_build_end(&b), 64);
+	CHECK_EQ(holt_wal_build_end(&b), 72);
 	holt_wal_build_begin(&b, recbuf, sizeof(recbuf), HOLT_WAL_BATCH);
 	for (i = 0; i < 100 && !b.err; i++)
 		holt_wal_build_put(&b, 0, pool, 60000, pool, 60000, i + 1);
@@ -394,7 +410,7 @@ static void test_truncation(void)
 	int size;
 
 	size = rand_record(recbuf, sizeof(recbuf), ops, &nr, &type, 0);
-	holt_wal_seal(recbuf, 1, 1, STORE);
+	holt_wal_seal(recbuf, 1, 1, 1, STORE);
 	for (avail = 0; avail < (u32)size; avail++) {
 		harness_step = avail;
 		CHECK_EQ(decode_exact(recbuf, avail, STORE, &rec, &why, NULL),
@@ -416,7 +432,7 @@ static void test_bit_flips(void)
 
 	for (i = 0; i < 6; i++) {
 		size = rand_record(recbuf, sizeof(recbuf), ops, &nr, &type, 0);
-		holt_wal_seal(recbuf, 1000 + i, 2, STORE);
+		holt_wal_seal(recbuf, 1000 + i, 1000 + i, 2, STORE);
 		for (bit = 0; bit < (u32)size * 8; bit++) {
 			harness_step = bit;
 			memcpy(rec2, recbuf, size);
@@ -425,7 +441,7 @@ static void test_bit_flips(void)
 					      NULL), -EUCLEAN);
 			if (bit < 32)
 				want = HOLT_WAL_W_MAGIC;
-			else if (bit < 256)
+			else if (bit < HOLT_WAL_HDR_SIZE * 8)
 				want = HOLT_WAL_W_HCRC;
 			else
 				want = HOLT_WAL_W_PCRC;
@@ -438,9 +454,9 @@ static void test_bit_flips(void)
 /* Recompute both checksums after a test patched a record. */
 static void reseal(u8 *buf, u32 len)
 {
-	holt_put_le32(holt_ondisk_crc(0, buf + 32, len - 32), buf + 12);
-	holt_wal_seal(buf, holt_get_le64(buf + 16), holt_get_le32(buf + 24),
-		      STORE);
+	holt_put_le32(holt_ondisk_crc(0, buf + 40, len - 40), buf + 12);
+	holt_wal_seal(buf, holt_get_le64(buf + 16), holt_get_le64(buf + 28),
+		      holt_get_le32(buf + 24), STORE);
 }
 
 static void test_structure_checks(void)
@@ -456,14 +472,14 @@ static void test_structure_checks(void)
 		.version = 5, .a = (const u8 *)"abc", .alen = 3,
 		.b = (const u8 *)"de", .blen = 2 };
 	n = build(good, sizeof(good), HOLT_WAL_PUT, ops, 1);
-	CHECK_EQ(n, 64);
-	holt_wal_seal(good, 3, 1, STORE);
+	CHECK_EQ(n, 72);
+	holt_wal_seal(good, 3, 2, 1, STORE);
 	/* A batch of two puts. */
 	ops[1] = ops[0];
 	ops[1].version = 6;
 	nb = build(goodb, sizeof(goodb), HOLT_WAL_BATCH, ops, 2);
-	CHECK_EQ(nb, 32 + 8 + 64);
-	holt_wal_seal(goodb, 4, 1, STORE);
+	CHECK_EQ(nb, 40 + 8 + 64);
+	holt_wal_seal(goodb, 4, 4, 1, STORE);
 
 #define PATCH(base, blen, stmt, len, want)				\
 	do {								\
@@ -476,7 +492,8 @@ static void test_structure_checks(void)
 		CHECK(why == (want), "got %s", holt_wal_why_str(why));	\
 	} while (0)
 
-	PATCH(good, n, r[4] = 2, n, HOLT_WAL_W_VERSION);
+	PATCH(good, n, r[4] = 1, n, HOLT_WAL_W_VERSION);
+	PATCH(good, n, r[4] = 3, n, HOLT_WAL_W_VERSION);
 	PATCH(good, n, r[5] = 0, n, HOLT_WAL_W_TYPE);
 	PATCH(good, n, r[5] = __HOLT_WAL_TYPE_END, n, HOLT_WAL_W_TYPE);
 	PATCH(good, n, r[6] = 1, n, HOLT_WAL_W_TYPE);
@@ -484,37 +501,39 @@ static void test_structure_checks(void)
 	PATCH(good, n, holt_put_le32(60, r + 8), 60, HOLT_WAL_W_LEN);
 	PATCH(good, n, holt_put_le32(HOLT_WAL_REC_MAX + 8, r + 8), n,
 	      HOLT_WAL_W_LEN);
-	PATCH(good, n, holt_put_le32(72, r + 8), n, HOLT_WAL_W_SHORT);
+	PATCH(good, n, holt_put_le32(80, r + 8), n, HOLT_WAL_W_SHORT);
+	/* the durable mark above the LSN */
+	PATCH(good, n, holt_put_le64(4, r + 28), n, HOLT_WAL_W_DURABLE);
 	/* len 56 cuts the op short */
 	PATCH(good, n, holt_put_le32(56, r + 8), 56, HOLT_WAL_W_PAYLOAD);
 	/* op fields */
-	PATCH(good, n, holt_put_le32(0xffffffffu, r + 32 + 16), n,
+	PATCH(good, n, holt_put_le32(0xffffffffu, r + 40 + 16), n,
 	      HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, holt_put_le32(0xfffffff0u, r + 32 + 20), n,
+	PATCH(good, n, holt_put_le32(0xfffffff0u, r + 40 + 20), n,
 	      HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, holt_put_le32(0, r + 32 + 16), n, HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, holt_put_le32(7, r + 32 + 16), n, HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, r[32 + 2] = 1, n, HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, r[32 + 1] = 1, n, HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, r[63] = 1, n, HOLT_WAL_W_PAYLOAD);	/* padding */
-	PATCH(good, n, r[32] = HOLT_WAL_DEL, n, HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, r[32] = 0, n, HOLT_WAL_W_PAYLOAD);
-	PATCH(good, n, holt_put_le64(0, r + 32 + 8), n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, holt_put_le32(0, r + 40 + 16), n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, holt_put_le32(7, r + 40 + 16), n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, r[40 + 2] = 1, n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, r[40 + 1] = 1, n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, r[71] = 1, n, HOLT_WAL_W_PAYLOAD);	/* padding */
+	PATCH(good, n, r[40] = HOLT_WAL_DEL, n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, r[40] = 0, n, HOLT_WAL_W_PAYLOAD);
+	PATCH(good, n, holt_put_le64(0, r + 40 + 8), n, HOLT_WAL_W_PAYLOAD);
 	/* the same op as a SEQ record: SEQ carries no key */
-	PATCH(good, n, (r[5] = HOLT_WAL_SEQ, r[32] = HOLT_WAL_SEQ), n,
+	PATCH(good, n, (r[5] = HOLT_WAL_SEQ, r[40] = HOLT_WAL_SEQ), n,
 	      HOLT_WAL_W_PAYLOAD);
 	/* the PUT op in a TREE_CREATE record */
 	PATCH(good, n, r[5] = HOLT_WAL_TREE_CREATE, n, HOLT_WAL_W_PAYLOAD);
 	/* batch header and count */
-	PATCH(goodb, nb, holt_put_le32(0, r + 32), nb, HOLT_WAL_W_PAYLOAD);
-	PATCH(goodb, nb, holt_put_le32(1, r + 32), nb, HOLT_WAL_W_PAYLOAD);
-	PATCH(goodb, nb, holt_put_le32(3, r + 32), nb, HOLT_WAL_W_PAYLOAD);
-	PATCH(goodb, nb, holt_put_le32(0xffffffffu, r + 32), nb,
+	PATCH(goodb, nb, holt_put_le32(0, r + 40), nb, HOLT_WAL_W_PAYLOAD);
+	PATCH(goodb, nb, holt_put_le32(1, r + 40), nb, HOLT_WAL_W_PAYLOAD);
+	PATCH(goodb, nb, holt_put_le32(3, r + 40), nb, HOLT_WAL_W_PAYLOAD);
+	PATCH(goodb, nb, holt_put_le32(0xffffffffu, r + 40), nb,
 	      HOLT_WAL_W_PAYLOAD);
-	PATCH(goodb, nb, r[36] = 1, nb, HOLT_WAL_W_PAYLOAD);
-	PATCH(goodb, nb, r[40] = HOLT_WAL_TREE_DROP, nb, HOLT_WAL_W_PAYLOAD);
+	PATCH(goodb, nb, r[44] = 1, nb, HOLT_WAL_W_PAYLOAD);
+	PATCH(goodb, nb, r[48] = HOLT_WAL_TREE_DROP, nb, HOLT_WAL_W_PAYLOAD);
 	/* a batch whose length stops inside its header */
-	PATCH(goodb, nb, holt_put_le32(32, r + 8), 32, HOLT_WAL_W_PAYLOAD);
+	PATCH(goodb, nb, holt_put_le32(40, r + 8), 40, HOLT_WAL_W_PAYLOAD);
 #undef PATCH
 
 	/* Another store's record: the seeded header checksum refuses it. */
@@ -544,7 +563,7 @@ static void test_random_damage(void)
 		if (i % 64 == 0) {
 			size = rand_record(recbuf, sizeof(recbuf), ops, &nr,
 					   &type, 0);
-			holt_wal_seal(recbuf, i, 1, STORE);
+			holt_wal_seal(recbuf, i, i, 1, STORE);
 		}
 		memcpy(rec2, recbuf, size);
 		n = 1 + rnd(4);
@@ -574,7 +593,8 @@ static void test_random_damage(void)
 static void test_positions(void)
 {
 	CHECK_EQ(holt_wal_next_off(4096, 0, 64), 64);
-	CHECK_EQ(holt_wal_next_off(4096, 4000, 64), 4064);
+	CHECK_EQ(holt_wal_next_off(4096, 4000, 56), 4056);	/* 40 B left */
+	CHECK_EQ(holt_wal_next_off(4096, 4000, 64), 0);	/* 32 B left */
 	CHECK_EQ(holt_wal_next_off(4096, 4000, 72), 0);	/* 24 B left */
 	CHECK_EQ(holt_wal_next_off(4096, 4064, 32), 0);
 	CHECK_EQ(holt_wal_fit(4096, 4000, 96), 0);
@@ -584,10 +604,11 @@ static void test_positions(void)
 	CHECK_EQ(holt_wal_sector_pad(8192, 0), 0);
 	CHECK_EQ(holt_wal_sector_pad(8192, 512), 0);
 	CHECK_EQ(holt_wal_sector_pad(8192, 8), 504);
-	CHECK_EQ(holt_wal_sector_pad(8192, 480), 32);
+	CHECK_EQ(holt_wal_sector_pad(8192, 472), 40);
+	CHECK_EQ(holt_wal_sector_pad(8192, 480), 544);	/* 32 < a header */
 	CHECK_EQ(holt_wal_sector_pad(8192, 488), 536);	/* 24 < a header */
 	CHECK_EQ(holt_wal_sector_pad(8192, 8152), 40);	/* to the end */
-	CHECK_EQ(holt_wal_sector_pad(8192, 8160), 32);
+	CHECK_EQ(holt_wal_sector_pad(8192, 8160), 0);	/* wraps anyway */
 	CHECK_EQ(holt_wal_sector_pad(8192, 8176), 0);	/* wraps anyway */
 	harness_case_ok();
 }
@@ -613,7 +634,7 @@ static void test_head(void)
 	CHECK_EQ(h.off, 8192 - HOLT_WAL_RESERVE);
 	CHECK_EQ(h.lsn, 2);
 	CHECK_EQ(holt_wal_head_room(&h), 0);
-	CHECK_EQ(holt_wal_head_reserve(&h, 32, &pad, &rec), -ENOSPC);
+	CHECK_EQ(holt_wal_head_reserve(&h, 40, &pad, &rec), -ENOSPC);
 	CHECK_EQ(holt_wal_head_align(&h, &pad), 0);
 	CHECK_EQ(pad.size, 0);		/* already on a sector */
 	/* A checkpoint at the head frees everything. */
@@ -658,6 +679,7 @@ static void test_head(void)
 
 struct orec {
 	u64 lsn;
+	u64 durable;
 	u64 off;
 	u8 type;
 	u32 len;
@@ -669,6 +691,7 @@ struct tlog {
 	u64 len;
 	u64 head;
 	u64 lsn;
+	u64 durable;		/* the writer's mark: LSNs below it committed */
 	u32 epoch;
 	u32 store;
 	u64 ckpt_off;
@@ -691,6 +714,7 @@ static void tlog_init(struct tlog *l, u64 len, u32 store)
 	CHECK(l->img != NULL, "calloc");
 	l->len = len;
 	l->lsn = 1;
+	l->durable = 1;
 	l->epoch = 1;
 	l->store = store;
 	l->ckpt_lsn = 1;
@@ -753,7 +777,8 @@ static void tlog_advance(struct tlog *l, u32 size, u8 type)
 		CHECK(l->chain != NULL, "realloc");
 	}
 	l->chain[l->chain_nr++] = (struct orec){ .lsn = l->lsn,
-		.off = l->head, .type = type, .len = size };
+		.durable = l->durable, .off = l->head, .type = type,
+		.len = size };
 
 	l->used += next ? size : l->len - l->head;
 	/* The oracle of "never overwrite what replay needs". */
@@ -764,8 +789,9 @@ static void tlog_advance(struct tlog *l, u32 size, u8 type)
 
 static void tlog_pad(struct tlog *l, u32 size)
 {
-	CHECK_EQ(holt_wal_encode_pad(l->img + l->head, size, l->lsn, l->epoch,
-				     l->store), (int)size);
+	CHECK_EQ(holt_wal_encode_pad(l->img + l->head, size, l->lsn,
+				     l->durable, l->epoch, l->store),
+		 (int)size);
 	tlog_advance(l, size, HOLT_WAL_PAD);
 }
 
@@ -806,7 +832,7 @@ static void tlog_place(struct tlog *l, u8 *rec, u32 size)
 	struct holt_wal_rec r;
 	struct orec *o;
 
-	holt_wal_seal(rec, l->lsn, l->epoch, l->store);
+	holt_wal_seal(rec, l->lsn, l->durable, l->epoch, l->store);
 	CHECK_EQ(holt_wal_decode(rec, size, l->store, &r, NULL), 0);
 	{
 		struct holt_wal_op op;
@@ -824,6 +850,7 @@ static void tlog_place(struct tlog *l, u8 *rec, u32 size)
 	}
 	o = &l->recs[l->nr++];
 	o->lsn = l->lsn;
+	o->durable = l->durable;
 	o->off = l->head;
 	o->type = rec[5];
 	o->len = size;
@@ -851,10 +878,12 @@ static void tlog_commit(struct tlog *l)
 	if (pad)
 		tlog_pad(l, pad);
 	tlog_check_head(l);
+	/* the commit completed: later records may say so */
+	l->durable = l->lsn;
 }
 
-/* Append a random record; @big for large keys and values. */
-static void tlog_random(struct tlog *l, u32 big)
+/* Append a random record, no commit; @big for large keys and values. */
+static void tlog_random_rec(struct tlog *l, u32 big)
 {
 	struct holt_wal_op ops[8];
 	u32 nr;
@@ -864,6 +893,12 @@ static void tlog_random(struct tlog *l, u32 big)
 	size = rand_record(recbuf, sizeof(recbuf), ops, &nr, &type, big);
 	CHECK(size > 0, "build %d", size);
 	tlog_append(l, recbuf, size);
+}
+
+/* Append a random record, and commit one time in three. */
+static void tlog_random(struct tlog *l, u32 big)
+{
+	tlog_random_rec(l, big);
 	if (chance(1, 3))
 		tlog_commit(l);
 }
@@ -897,7 +932,7 @@ static int expect_fn(void *ctx, const struct holt_wal_rec *rec)
 	CHECK_EQ(rec->lsn, o->lsn);
 	CHECK_EQ(rec->type, o->type);
 	CHECK_EQ(rec->len, o->len);
-	hdr = 32 + (o->type == HOLT_WAL_BATCH ? 8 : 0);
+	hdr = HOLT_WAL_HDR_SIZE + (o->type == HOLT_WAL_BATCH ? 8 : 0);
 	CHECK_MEM(rec->ops, rec->ops_len, o->bytes + hdr, o->len - hdr);
 	e->idx++;
 	if (e->stop_at && e->idx == e->stop_at)
@@ -1040,6 +1075,37 @@ static void test_torn_tail(void)
 	harness_case_ok();
 }
 
+struct fail_read {
+	const u8 *img;
+	u64 len;
+	u64 fail_off;
+};
+
+static int fail_read_fn(void *ctx, u64 off, void *buf, u32 len)
+{
+	struct fail_read *f = ctx;
+
+	CHECK(off <= f->len && len <= f->len - off,
+	      "read outside the region: %llu+%u", (unsigned long long)off,
+	      len);
+	if (off == f->fail_off)
+		return -EIO;
+	memcpy(buf, f->img + off, len);
+	return 0;
+}
+
+/* Did every sector of [@off, @off + @len) of a commit reach the device? */
+static int sectors_kept(u64 off, u32 len, const u8 *lost, u64 first_sector)
+{
+	u64 x;
+
+	for (x = off / HOLT_WAL_SECTOR; x <= (off + len - 1) / HOLT_WAL_SECTOR;
+	     x++)
+		if (lost[x - first_sector])
+			return 0;
+	return 1;
+}
+
 /*
  * A commit of several records spanning several sectors, of which a random
  * subset of sectors reached the device (a device may write them in any
@@ -1048,6 +1114,8 @@ static void test_torn_tail(void)
  */
 static void test_lost_sectors(void)
 {
+	u32 seen[3] = { 0 };
+	struct fail_read fr;
 	struct holt_wal_scan s;
 	struct tlog l;
 	u8 *before, *img;
@@ -1056,7 +1124,9 @@ static void test_lost_sectors(void)
 	tlog_init(&l, 64 * 1024, STORE);
 	before = malloc(l.len);
 	img = malloc(l.len);
+	fr = (struct fail_read){ .len = l.len, .fail_off = ~0ull };
 	for (trial = 0; trial < 300; tries++) {
+		enum holt_wal_tail want;
 		u64 first_sector, last_sector, sec;
 		u32 first_chain, k, keep_nr, n;
 		u8 lost[64];
@@ -1077,7 +1147,7 @@ static void test_lost_sectors(void)
 		first_sector = l.head / HOLT_WAL_SECTOR;
 		n = 1 + rnd(8);
 		for (k = 0; k < n; k++)
-			tlog_random(&l, 0);
+			tlog_random_rec(&l, 0);	/* one commit */
 		tlog_commit(&l);
 		if (l.head && l.head < first_sector * HOLT_WAL_SECTOR)
 			continue;	/* wrapped after all: try again */
@@ -1098,28 +1168,42 @@ static void test_lost_sectors(void)
 		 */
 		for (k = first_chain; k < l.chain_nr; k++) {
 			const struct orec *c = &l.chain[k];
-			u64 x;
-			int ok = 1;
 
-			for (x = c->off / HOLT_WAL_SECTOR;
-			     x <= (c->off + c->len - 1) / HOLT_WAL_SECTOR; x++)
-				if (lost[x - first_sector])
-					ok = 0;
-			if (!ok)
+			if (!sectors_kept(c->off, c->len, lost, first_sector))
 				break;
 			if (c->type != HOLT_WAL_PAD)
 				keep_nr++;
 		}
+		/*
+		 * Past the tail: records of the torn commit whose header
+		 * survived.  They never prove damage: a torn tail.
+		 */
+		want = HOLT_WAL_TAIL_CLEAN;
+		for (k = k + 1; k < l.chain_nr; k++)
+			if (sectors_kept(l.chain[k].off, HOLT_WAL_HDR_SIZE, lost,
+					 first_sector))
+				want = HOLT_WAL_TAIL_TORN;
 		{
 			struct tlog view = l;
 			struct expect e = { .l = &view };
+			struct holt_wal_probe pr;
 
 			scan_init(&s, &l);
 			CHECK_EQ(holt_wal_scan_image(&s, img, expect_fn, &e), 0);
 			CHECK_EQ(e.idx, keep_nr);
+			fr.img = img;
+			CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), 0);
+			CHECK(pr.verdict == want, "probe: %s, expected %s",
+			      holt_wal_tail_str(pr.verdict),
+			      holt_wal_tail_str(want));
+			seen[pr.verdict]++;
 		}
 		trial++;
 	}
+	/* both torn tails with and without surviving records were met */
+	CHECK(seen[HOLT_WAL_TAIL_TORN] > 20 && seen[HOLT_WAL_TAIL_CLEAN] > 20,
+	      "torn %u clean %u", seen[HOLT_WAL_TAIL_TORN],
+	      seen[HOLT_WAL_TAIL_CLEAN]);
 	free(before);
 	free(img);
 	tlog_free(&l);
@@ -1168,6 +1252,7 @@ static void test_stale_epoch(void)
 	l.nr = 7;
 	l.chain_nr = 7;
 	l.epoch = 2;
+	l.durable = l.lsn;	/* what the new session's writer starts with */
 	tlog_resync(&l);
 	rand_op(&op, HOLT_WAL_PUT, 0);
 	op.alen = 10;
@@ -1181,6 +1266,15 @@ static void test_stale_epoch(void)
 	CHECK_EQ(s.why, HOLT_WAL_W_STALE_EPOCH);
 	CHECK_EQ(s.end_lsn, 9);
 	CHECK_EQ(s.end_epoch, 2);
+	/* Session 1's leftovers past the tail say nothing about session 2. */
+	{
+		struct fail_read fr = { .img = l.img, .len = l.len,
+					.fail_off = ~0ull };
+		struct holt_wal_probe pr;
+
+		CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), 0);
+		CHECK_EQ(pr.verdict, HOLT_WAL_TAIL_CLEAN);
+	}
 
 	/* A superblock that says epoch 1 does not accept epoch-2 records. */
 	scan_init(&s, &l);
@@ -1210,33 +1304,14 @@ static void test_stale_epoch(void)
 	harness_case_ok();
 }
 
-struct fail_read {
-	const u8 *img;
-	u64 len;
-	u64 fail_off;
-};
-
-static int fail_read_fn(void *ctx, u64 off, void *buf, u32 len)
-{
-	struct fail_read *f = ctx;
-
-	CHECK(off <= f->len && len <= f->len - off,
-	      "read outside the region: %llu+%u", (unsigned long long)off,
-	      len);
-	if (off == f->fail_off)
-		return -EIO;
-	memcpy(buf, f->img + off, len);
-	return 0;
-}
-
 static void test_scan_edges(void)
 {
+	struct holt_wal_probe pr;
 	struct holt_wal_scan s;
 	struct fail_read fr;
 	struct expect e;
 	struct tlog l;
 	unsigned long live;
-	u64 lsn, off;
 	u32 i;
 
 	tlog_init(&l, 64 * 1024, STORE);
@@ -1267,7 +1342,13 @@ static void test_scan_edges(void)
 	scan_init(&s, &l);
 	CHECK_EQ(holt_wal_scan(&s, fail_read_fn, &fr, NULL, NULL), 0);
 	CHECK_EQ(s.end_lsn, l.lsn);
-	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &lsn, &off), 0);
+	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), 0);
+	CHECK_EQ(pr.verdict, HOLT_WAL_TAIL_CLEAN);
+	fr.fail_off = s.end_off;
+	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), -EIO);
+	fr.fail_off = ~0ull;
+	s.end_off = 4;
+	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), -EINVAL);
 
 	/* Bad inputs. */
 	scan_init(&s, &l);
@@ -1289,54 +1370,141 @@ static void test_scan_edges(void)
 	CHECK_EQ(holt_port_live_allocs, live);
 	scan_init(&s, &l);
 	CHECK_EQ(holt_wal_scan_image(&s, l.img, NULL, NULL), 0);
-	for (i = 1; i <= 2; i++) {
-		holt_port_fail_countdown = i;
-		CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &lsn, &off),
-			 -ENOMEM);
-		CHECK_EQ(holt_port_live_allocs, live);
-	}
+	holt_port_fail_countdown = 1;
+	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), -ENOMEM);
+	CHECK_EQ(holt_port_live_allocs, live);
 	holt_port_fail_countdown = 0;
 	tlog_free(&l);
 	harness_case_ok();
 }
 
-/*
- * Damage in the middle of the log: the scan stops there (it cannot tell
- * damage from a torn tail), and the probe finds the records past it.
- */
-static void test_probe(void)
+/* The damage-or-torn decision, case by case. */
+static void test_judge(void)
 {
+	static const struct {
+		u64 tail;
+		u32 epoch;
+		u64 lsn, durable;
+		u32 rec_epoch;
+		enum holt_wal_tail want;
+	} c[] = {
+		/* a later record whose mark covers the tail: damage */
+		{ 10, 3, 11, 11, 3, HOLT_WAL_TAIL_DAMAGED },
+		{ 10, 3, 50, 40, 3, HOLT_WAL_TAIL_DAMAGED },
+		{ 10, 3, 12, 11, 3, HOLT_WAL_TAIL_DAMAGED },
+		/* its mark stops at the tail: same (torn) commit */
+		{ 10, 3, 11, 10, 3, HOLT_WAL_TAIL_TORN },
+		{ 10, 3, 15, 9, 3, HOLT_WAL_TAIL_TORN },
+		{ 10, 3, 15, 0, 3, HOLT_WAL_TAIL_TORN },
+		/* the damaged record itself, a previous lap */
+		{ 10, 3, 10, 10, 3, HOLT_WAL_TAIL_CLEAN },
+		{ 10, 3, 9, 9, 3, HOLT_WAL_TAIL_CLEAN },
+		{ 10, 3, 2, 1, 3, HOLT_WAL_TAIL_CLEAN },
+		/* another session's leftovers, whatever their marks */
+		{ 10, 3, 20, 20, 2, HOLT_WAL_TAIL_CLEAN },
+		{ 10, 3, 20, 20, 4, HOLT_WAL_TAIL_CLEAN },
+		{ 10, 3, 20, 5, 1, HOLT_WAL_TAIL_CLEAN },
+		/* an empty replay (tail at the checkpoint) */
+		{ 1, 1, 2, 2, 1, HOLT_WAL_TAIL_DAMAGED },
+		{ 1, 1, 2, 1, 1, HOLT_WAL_TAIL_TORN },
+		/* the extremes */
+		{ ~0ull - 1, 7, ~0ull, ~0ull, 7, HOLT_WAL_TAIL_DAMAGED },
+		{ 0, 7, 1, 0, 7, HOLT_WAL_TAIL_TORN },
+	};
+	struct holt_wal_rec r;
+	u32 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		harness_step = i;
+		memset(&r, 0, sizeof(r));
+		r.lsn = c[i].lsn;
+		r.durable = c[i].durable;
+		r.epoch = c[i].rec_epoch;
+		CHECK_EQ(holt_wal_judge(c[i].tail, c[i].epoch, &r), c[i].want);
+	}
+	CHECK(strcmp(holt_wal_tail_str(HOLT_WAL_TAIL_DAMAGED),
+		     holt_wal_tail_str(HOLT_WAL_TAIL_TORN)), "");
+	CHECK(holt_wal_tail_str((enum holt_wal_tail)9) != NULL, "");
+	harness_case_ok();
+}
+
+/*
+ * Damage in the middle of the log: the model writer commits at random
+ * (every record carries the writer's durable mark), over many laps; one
+ * record since the checkpoint is damaged.  The scan stops there, and the
+ * probe must say DAMAGED exactly when a later record (PADs included) was
+ * appended after the victim's commit completed: its mark is above the
+ * victim's LSN.  Otherwise the victim belongs to the last, uncommitted
+ * commit: a torn tail (TORN when records follow it, CLEAN when none do).
+ */
+static void test_damage(void)
+{
+	u32 seen[3] = { 0 };
+	struct holt_wal_probe pr;
 	struct holt_wal_scan s;
 	struct fail_read fr;
 	struct tlog l;
-	u64 lsn = 0, off = 0;
-	u32 i, victim;
+	u8 *img;
+	u32 i, k, v;
 
 	tlog_init(&l, 64 * 1024, STORE);
-	for (i = 0; i < 800; i++)
-		tlog_random(&l, 0);
-	tlog_checkpoint(&l);
-	for (i = 0; i < 30; i++)
-		tlog_random(&l, 0);
-	CHECK_EQ(l.nr, 30);
-	fr = (struct fail_read){ .img = l.img, .len = l.len,
+	img = malloc(l.len);
+	CHECK(img != NULL, "malloc");
+	fr = (struct fail_read){ .img = img, .len = l.len,
 				 .fail_off = ~0ull };
+	for (i = 0; i < 1500; i++) {
+		enum holt_wal_tail want = HOLT_WAL_TAIL_CLEAN;
+		const struct orec *o;
+		u32 at;
 
-	/* Clean log: only stale records past the tail, nothing found. */
-	expect_scan(&l, l.img, l.nr, &s);
-	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &lsn, &off), 0);
+		harness_step = i;
+		tlog_random(&l, 0);
+		if (chance(1, 40))
+			tlog_checkpoint(&l);
+		if (i % 3 || !l.nr)
+			continue;
+		v = rnd(l.nr);
+		o = &l.recs[v];
+		memcpy(img, l.img, l.len);
+		/* a byte anywhere in the victim: header or payload */
+		at = rnd(o->len);
+		img[o->off + at] ^= 1 + rnd(255);
+		expect_scan(&l, img, v, &s);
+		for (k = 0; k < l.chain_nr; k++) {
+			const struct orec *c = &l.chain[k];
 
-	/* Damage one record in the middle. */
-	victim = l.nr / 2;
-	l.img[l.recs[victim].off + l.recs[victim].len - 1] ^= 0x40;
-	expect_scan(&l, l.img, victim, &s);
-	CHECK_EQ(s.why, HOLT_WAL_W_PCRC);
-	CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &lsn, &off), 1);
-	/* The first valid record after it (a PAD may come first). */
-	CHECK(lsn > l.recs[victim].lsn && lsn <= l.recs[victim + 1].lsn,
-	      "probe found LSN %llu", (unsigned long long)lsn);
-	if (lsn == l.recs[victim + 1].lsn)
-		CHECK_EQ(off, l.recs[victim + 1].off);
+			if (c->lsn <= o->lsn)
+				continue;
+			if (c->durable > o->lsn) {
+				want = HOLT_WAL_TAIL_DAMAGED;
+				break;
+			}
+			want = HOLT_WAL_TAIL_TORN;
+		}
+		CHECK_EQ(holt_wal_probe(&s, fail_read_fn, &fr, &pr), 0);
+		CHECK(pr.verdict == want, "victim %llu: %s, expected %s",
+		      (unsigned long long)o->lsn,
+		      holt_wal_tail_str(pr.verdict), holt_wal_tail_str(want));
+		seen[want]++;
+		if (want == HOLT_WAL_TAIL_CLEAN)
+			continue;
+		/* the record named is one of the chain, mark included */
+		for (k = 0; k < l.chain_nr; k++)
+			if (l.chain[k].lsn == pr.lsn)
+				break;
+		CHECK(k < l.chain_nr, "probe named LSN %llu",
+		      (unsigned long long)pr.lsn);
+		CHECK_EQ(pr.off, l.chain[k].off);
+		CHECK_EQ(pr.durable, l.chain[k].durable);
+		CHECK(pr.lsn > o->lsn, "");
+		if (want == HOLT_WAL_TAIL_DAMAGED)
+			CHECK(pr.durable > o->lsn, "");
+	}
+	CHECK(seen[HOLT_WAL_TAIL_DAMAGED] > 50 &&
+	      seen[HOLT_WAL_TAIL_TORN] > 5 && seen[HOLT_WAL_TAIL_CLEAN] > 5,
+	      "damaged %u torn %u clean %u", seen[HOLT_WAL_TAIL_DAMAGED],
+	      seen[HOLT_WAL_TAIL_TORN], seen[HOLT_WAL_TAIL_CLEAN]);
+	free(img);
 	tlog_free(&l);
 	harness_case_ok();
 }
@@ -1348,7 +1516,7 @@ int main(void)
 	harness_init("test_wal", "TEST_WAL_SEED");
 	for (i = 0; i < POOL; i++)
 		pool[i] = (u8)rnd64();
-	CHECK_EQ(HOLT_WAL_HDR_SIZE, 32);
+	CHECK_EQ(HOLT_WAL_HDR_SIZE, 40);
 	test_roundtrip_types();
 	test_builder_errors();
 	test_truncation();
@@ -1362,6 +1530,7 @@ int main(void)
 	test_lost_sectors();
 	test_stale_epoch();
 	test_scan_edges();
-	test_probe();
+	test_judge();
+	test_damage();
 	return harness_done();
 }

@@ -7,13 +7,19 @@
 #  1. format, attach, load 100,000 keys, detach; boot again, attach: every
 #     key and value present (dump | sort | cmp), and a new version is above
 #     every version handed out before;
+#  1b. the same store attached with --cache-mb 2 (4 frames of ~40): dump,
+#     gets, writes, stats show evictions and loads and few resident frames;
 #  2. write 2,000 keys in sync mode and power off without detach; boot again:
 #     the log replays them (and the 100,000 are still there);
 #  3. async mode: writes, then 'holt sync', then power off: all there;
 #  4. refusals that leave the device untouched (image checksum before and
 #     after): a zeroed image (not a holt store), a store whose superblocks
-#     say format version 2, both superblocks damaged; and one superblock
-#     damaged: attach falls back to the other.
+#     say format version 99, both superblocks damaged; and one superblock
+#     damaged: attach falls back to the other;
+#  5. the async bound, a sync record on the device at the reply, group commit;
+#  6. owner, group and mode kept on the device: chown/chmod durable when they
+#     return, restored at attach, enforced for other uids (runas); an
+#     explicit --mode at attach wins.
 #
 # Usage: tests/vm/persist.sh   (needs make module userspace; ~6 min of TCG)
 set -euo pipefail
@@ -67,6 +73,55 @@ v2=$(echo "$out" | tail -1)
 [ -n "$v1" ] && [ -n "$v2" ] && [ "$v2" -gt "$v1" ] 2>/dev/null &&
 	pass "boot 2: new version $v2 above the old $v1" ||
 	fail "boot 2: version $v2 not above $v1"
+
+# 1b. the same store with a frame cache far smaller than it (2 MiB: 4 of
+# its frames): every key still reads right, frames are evicted and read
+# back, writes under the small budget survive a detach
+out=$(vm -- 'set -e
+holt attach /dev/vda --name p --cache-mb 2
+sh gen.sh 100000 big > exp
+printf "probe\tx\nprobe2\ty\n" >> exp
+sort exp > exp.s
+holt -s p dump | sort > got.s
+cmp exp.s got.s && echo SAME
+sh gen.sh 100000 big | awk "NR % 97 == 0" | cut -f1 > some
+while read k; do holt -s p get "$k"; done < some > gotvals
+sh gen.sh 100000 big | awk "NR % 97 == 0" | cut -f2 | cmp - gotvals && echo GETS
+sh gen.sh 3000 small > keys
+holt -s p load keys
+holt -s p checkpoint
+sleep 1
+holt -s p stats > st
+cat st
+holt detach p
+holt attach /dev/vda --name p
+sort exp keys > exp2.s
+holt -s p dump | sort > got2.s
+cmp exp2.s got2.s && echo SAME2
+cut -f1 keys | sed "s/^/del /" | holt -s p batch
+holt -s p count small/
+holt detach p
+dmesg | grep -i "holt" | grep -v "module verification" | grep -i "damaged\|failed" | sed "s/^/LOG: /" || true' 2>&1) ||
+	{ echo "$out"; fail "boot 2b: small cache"; }
+echo "$out" | grep -q '^SAME$' && pass "boot 2b: --cache-mb 2 (4 frames): every key and value read back" ||
+	{ echo "$out" | tail -25; fail "boot 2b: dump with a small cache differs"; }
+echo "$out" | grep -q '^GETS$' && pass "boot 2b: 1,030 random gets under the small cache" ||
+	fail "boot 2b: gets under the small cache"
+res=$(echo "$out" | awk '$1 == "resident" { print $2 }')
+frm=$(echo "$out" | awk '$1 == "frames" { print $2 }')
+lds=$(echo "$out" | awk '$1 == "loads" { print $2 }')
+evs=$(echo "$out" | awk '$1 == "evictions" { print $2 }')
+echo "     frames $frm, resident $res, loads $lds, evictions $evs"
+[ -n "$res" ] && [ -n "$frm" ] && [ "$frm" -gt 16 ] && [ "$res" -le 8 ] &&
+	[ "$lds" -gt 0 ] && [ "$evs" -gt 0 ] &&
+	pass "boot 2b: at most 8 of $frm frames in memory after a load, $lds loads" ||
+	fail "boot 2b: cache counters (frames $frm resident $res loads $lds evictions $evs)"
+echo "$out" | grep -q '^SAME2$' && echo "$out" | grep -qx 0 &&
+	pass "boot 2b: 3,000 keys written under the small cache survive detach/attach (then deleted)" ||
+	fail "boot 2b: writes under the small cache"
+echo "$out" | grep -q '^LOG: ' &&
+	{ echo "$out" | grep '^LOG: '; fail "boot 2b: damage or failure in holt's kernel log"; } ||
+	pass "boot 2b: no damage or failure in holt's kernel log"
 
 # 2. sync writes, power off without detach: replay
 out=$(vm -- 'set -e
@@ -144,8 +199,8 @@ with open(img, 'r+b') as f:
 P
 }
 cp "$IMG" "$WORK/good.img"
-sbpatch 0 0x8 2 0 0 0
-sbpatch 1 0x8 2 0 0 0
+sbpatch 0 0x8 99 0 0 0
+sbpatch 1 0x8 99 0 0 0
 refuse "another format version" "another on-disk format version"
 cp "$WORK/good.img" "$IMG"
 printf 'garbage!' | dd of="$IMG" bs=1 seek=200 conv=notrunc status=none
@@ -199,6 +254,46 @@ echo "$out" | grep -q '^320$' && pass "group commit: 8 writers x 40 puts all app
 	fail "group commit: count"
 gc=$(echo "$out" | grep "store p detached" | sed 's/.*: \([0-9]*\) log records in \([0-9]*\) commits.*/\1 \2/')
 echo "     8 concurrent sync writers: records commits = $gc"
+
+# 6. owner, group and mode live on the device: chown/chmod are durable when
+#    they return (power off without detach), come back at attach and are
+#    enforced for other uids; an explicit --mode at attach wins and persists.
+truncate -s 64M "$IMG"
+out=$(vm -- 'set -e
+holt format /dev/vda
+holt attach /dev/vda --name p
+holt -s p put k v >/dev/null
+holt -s p chown 1000:1000
+holt -s p chmod 0640
+echo CHANGED' 2>&1) || { echo "$out"; fail "boot 7: chown, chmod"; }
+out=$(vm -- 'holt attach /dev/vda --name p || echo ATTACH-FAILED
+holt stores --json | tr -d " \n"; echo
+runas 1000 holt -s p put k2 v2 >/dev/null && echo OWNER-WRITES
+runas 1001 holt -s p get k >/dev/null 2>&1; echo "OTHER-READ rc=$?"
+holt -s p chmod 0604 && holt detach p && holt attach /dev/vda --name p
+runas 1001 holt -s p get k | sed "s/^/OTHER-GETS /"
+holt detach p && holt attach /dev/vda --name p --mode 0600
+runas 1001 holt -s p get k >/dev/null 2>&1; echo "EXPLICIT rc=$?"
+holt detach p && holt attach /dev/vda --name p
+holt stores --json | tr -d " \n"; echo
+runas 1000 holt -s p get k2 | sed "s/^/OWNER-GETS /"' 2>&1) ||
+	{ echo "$out"; fail "boot 8: owner after power off"; }
+if echo "$out" | grep -q '"name":"p".*"uid":1000,"gid":1000,"mode":"0640"' &&
+   echo "$out" | grep -q '^OWNER-WRITES$' && echo "$out" | grep -q '^OTHER-READ rc=[1-9]'; then
+	pass "chown/chmod durable on return: owner 1000:1000 mode 0640 back after power off, enforced"
+else
+	echo "$out" | head -4; fail "owner and mode not restored after power off"
+fi
+echo "$out" | grep -q '^OTHER-GETS v$' &&
+	pass "chmod 0604, detach, attach: uid 1001 may read" ||
+	{ echo "$out" | grep OTHER; fail "mode 0604 not restored at attach"; }
+if echo "$out" | grep -q '^EXPLICIT rc=[1-9]' &&
+   echo "$out" | grep -q '"uid":1000,"gid":1000,"mode":"0600"' &&
+   echo "$out" | grep -q '^OWNER-GETS v2$'; then
+	pass "attach --mode 0600 wins over the kept mode and persists (owner kept)"
+else
+	echo "$out" | tail -4; fail "explicit mode at attach"
+fi
 
 echo "persist.sh: $fails failure(s)"
 [ "$fails" = 0 ]

@@ -117,7 +117,9 @@
  *        HOLT_A_DEVICE (path of a block device written by HOLT_CMD_FORMAT),
  *        optional HOLT_A_DURABILITY (u8 enum holt_durability, default sync;
  *        see Documentation/durability.rst), HOLT_A_UID, HOLT_A_GID (u32,
- *        default 0), HOLT_A_MODE (u32, permission bits 0..0777, default
+ *        default 0), HOLT_A_CACHE_MB (u32, a device store's frame cache
+ *        budget in MiB; default the module parameter frame_cache_mb, 0 for
+ *        no limit), HOLT_A_MODE (u32, permission bits 0..0777, default
  *        0600)
  *   out: HOLT_A_STORE (the name given or derived)
  *   A new memory store holds the empty tree "default"; a device store is
@@ -221,6 +223,7 @@ enum holt_attr {
 	HOLT_A_STATS,		/* nest of HOLT_STATS_A_* */
 	HOLT_A_WAL_MB,		/* u32 */
 	HOLT_A_PAD,
+	HOLT_A_CACHE_MB,	/* u32 */
 	__HOLT_A_LAST
 };
 #define HOLT_A_MAX (__HOLT_A_LAST - 1)
@@ -284,6 +287,9 @@ enum holt_stats_attr {
 	HOLT_STATS_A_DELS,
 	HOLT_STATS_A_SCANS,
 	HOLT_STATS_A_PAD,
+	HOLT_STATS_A_RESIDENT,
+	HOLT_STATS_A_LOADS,
+	HOLT_STATS_A_EVICTIONS,
 	__HOLT_STATS_A_LAST
 };
 #define HOLT_STATS_A_MAX (__HOLT_STATS_A_LAST - 1)

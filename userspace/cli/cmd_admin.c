@@ -85,11 +85,12 @@ static int cli_mode(struct cli *c, const char *s, int64_t *mode)
 int cmd_attach(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *memory = NULL, *dur = NULL;
-	const char *owner = NULL, *mode = NULL;
+	const char *owner = NULL, *mode = NULL, *cache = NULL;
 	struct cli_opt opts[] = {
 		{ "name", true, &name, NULL },
 		{ "memory", true, &memory, NULL },
 		{ "durability", true, &dur, NULL },
+		{ "cache-mb", true, &cache, NULL },
 		{ "owner", true, &owner, NULL },
 		{ "mode", true, &mode, NULL },
 		{ NULL },
@@ -104,8 +105,8 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 	if (n < 0)
 		return cli_parse_status(n);
 	if (memory) {
-		if (n || name || dur)
-			return cli_usage_error(c, "--memory NAME takes no DEVICE, --name or --durability");
+		if (n || name || dur || cache)
+			return cli_usage_error(c, "--memory NAME takes no DEVICE, --name, --durability or --cache-mb");
 		o.memory = 1;
 		o.name = memory;
 	} else {
@@ -131,6 +132,15 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	if (mode && cli_mode(c, mode, &o.mode))
 		return CLI_USAGE;
+	if (cache) {
+		uint64_t mb;
+
+		if (cli_u64(c, "--cache-mb", cache, &mb))
+			return CLI_USAGE;
+		if (!mb || mb > UINT32_MAX)
+			return cli_usage_error(c, "--cache-mb: 1..%u", UINT32_MAX);
+		o.cache_mb = (uint32_t)mb;
+	}
 	err = cli_connect(c);
 	if (err)
 		return err;
@@ -287,6 +297,7 @@ static const struct {
 	F(version), F(keys), F(frames), F(frame_bytes), F(data_used), F(data_live),
 	F(data_capacity), F(tombstones), F(spills), F(compactions),
 	F(merges), F(depth), F(gets), F(puts), F(dels), F(scans),
+	F(resident), F(loads), F(evictions),
 #undef F
 };
 

@@ -22,7 +22,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "format", cmd_format, "DEVICE [--wal-mb N]",
 	  "write an empty store onto a block device" },
 	{ "attach", cmd_attach,
-	  "DEVICE [--name N] [--durability sync|async] | --memory NAME "
+	  "DEVICE [--name N] [--durability sync|async] [--cache-mb N] | --memory NAME "
 	  "[--owner UID[:GID]] [--mode OCTAL]",
 	  "attach a store on a device, or a volatile memory store" },
 	{ "detach", cmd_detach, "NAME", "detach a store" },

@@ -73,6 +73,8 @@ int holt_store_attach(struct holt *h, const struct holt_attach_opts *o,
 	if (!err && o->durability >= 0 &&
 	    nla_put_u8(m, HOLT_A_DURABILITY, (uint8_t)o->durability))
 		err = -EMSGSIZE;
+	if (!err && o->cache_mb && nla_put_u32(m, HOLT_A_CACHE_MB, o->cache_mb))
+		err = -EMSGSIZE;
 	if (!err)
 		err = holt_put_owner(m, o->uid, o->gid, o->mode);
 	if (err) {
@@ -284,6 +286,7 @@ int holt_tree_drop(struct holt *h, const char *store, const char *tree)
 
 static const struct nla_policy holt_stats_policy[HOLT_STATS_A_MAX + 1] = {
 	[HOLT_STATS_A_KEYS ... HOLT_STATS_A_SCANS] = { .type = NLA_U64 },
+	[HOLT_STATS_A_RESIDENT ... HOLT_STATS_A_EVICTIONS] = { .type = NLA_U64 },
 };
 
 static int holt_stats_reply(struct holt *h, const struct nlmsghdr *nlh,
@@ -307,6 +310,9 @@ static int holt_stats_reply(struct holt *h, const struct nlmsghdr *nlh,
 		[HOLT_STATS_A_PUTS] = &s->puts,
 		[HOLT_STATS_A_DELS] = &s->dels,
 		[HOLT_STATS_A_SCANS] = &s->scans,
+		[HOLT_STATS_A_RESIDENT] = &s->resident,
+		[HOLT_STATS_A_LOADS] = &s->loads,
+		[HOLT_STATS_A_EVICTIONS] = &s->evictions,
 	};
 	int i;
 

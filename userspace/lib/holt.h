@@ -538,6 +538,8 @@ void holt_loader_free(struct holt_loader *l);
  * @uid: owner uid, or -1 for the default (root)
  * @gid: owner gid, or -1 for the default (root)
  * @mode: permission bits 0..0777, or -1 for the default (0600)
+ * @cache_mb: a device store's frame cache budget in MiB, 0 for the
+ *	module's default (parameter frame_cache_mb)
  */
 struct holt_attach_opts {
 	const char *name;
@@ -547,6 +549,7 @@ struct holt_attach_opts {
 	int64_t uid;
 	int64_t gid;
 	int64_t mode;
+	uint32_t cache_mb;
 };
 
 /**
@@ -687,6 +690,9 @@ struct holt_stats {
 	uint64_t puts;
 	uint64_t dels;
 	uint64_t scans;
+	uint64_t resident;
+	uint64_t loads;
+	uint64_t evictions;
 };
 
 /**

@@ -6,13 +6,18 @@
  *   holt-fsck IMAGE            check superblocks, catalog and frame map
  *                              chains, every frame (checksum, identity,
  *                              structure, links), slots used twice, the log
- *                              (tail, records past it); exit 0 only when all
- *                              is consistent, 1 when something is wrong,
+ *                              (tail, records past it: damage to a record
+ *                              that replay needs is an error, a torn last
+ *                              commit is not); exit 0 only when all is
+ *                              consistent, 1 when something is wrong,
  *                              2 on usage or I/O errors.
  *   holt-dump IMAGE [PREFIX] [-t TREE]
  *                              KEY<TAB>VALUE lines (escaped as holt dump
  *                              does) of the tree (default "default") after
  *                              replaying the log; nothing is written.
+ *                              Exits 1 (after printing) when the image is
+ *                              damaged, as when the log lost records that
+ *                              replay needs.
  *
  * The program is one file; its name (argv[0]) selects the tool.
  */
@@ -157,9 +162,11 @@ static int load(struct img *im)
 		problem(im, "superblock %s refused (fallback to the other)%.0llu",
 			ch.picked ? "A" : "B", 0);
 	if (!im->quiet)
-		fprintf(stderr, "using %c: generation %llu, log epoch %u, checkpoint lsn %llu\n",
+		fprintf(stderr, "using %c: generation %llu, log epoch %u, checkpoint lsn %llu, owner %u:%u mode %04o\n",
 			'A' + ch.picked, (unsigned long long)im->sb.generation,
-			im->sb.log_epoch, (unsigned long long)im->sb.ckpt_lsn);
+			im->sb.log_epoch, (unsigned long long)im->sb.ckpt_lsn,
+			im->sb.owner_uid, im->sb.owner_gid,
+			im->sb.owner_mode);
 	im->used = calloc(1, im->sb.slot_count + 1);
 	if (!im->used)
 		exit(2);
@@ -351,8 +358,8 @@ int main(int argc, char **argv)
 	const char *path = NULL, *prefix = "", *tree = "default";
 	struct img im = { 0 };
 	struct holt_wal_scan sc = { 0 };
+	struct holt_wal_probe pr = { 0 };
 	struct stat st;
-	u64 plsn, poff;
 	int i, err;
 
 	for (i = 1; i < argc; i++) {
@@ -395,13 +402,31 @@ int main(int argc, char **argv)
 	if (sc.why == HOLT_WAL_W_GAP || sc.why == HOLT_WAL_W_FUTURE_EPOCH)
 		problem(&im, "log tail: %s at lsn %llu", holt_wal_why_str(sc.why),
 			sc.end_lsn);
+	/* damage or a torn tail?  (as attach decides: holt_wal_judge()) */
+	if (!err) {
+		err = holt_wal_probe(&sc, log_read, &im, &pr);
+		if (err)
+			problem(&im, "log probe past the tail failed%s (error %llu)",
+				"", (u64)-err);
+	}
+	if (pr.verdict == HOLT_WAL_TAIL_DAMAGED) {
+		fprintf(stderr, "holt-image: log record %llu at log offset %llu is damaged (%s), but record %llu at %llu shows it was durable (mark %llu)\n",
+			(unsigned long long)sc.end_lsn,
+			(unsigned long long)sc.end_off, holt_wal_why_str(sc.why),
+			(unsigned long long)pr.lsn, (unsigned long long)pr.off,
+			(unsigned long long)pr.durable);
+		problem(&im, "the log is damaged: %s%.0llu",
+			"acknowledged writes after the damage cannot be replayed (attach refuses the store)",
+			0);
+	}
 	if (!dump) {
 		fprintf(stderr, "log: %llu records after the checkpoint, tail at lsn %llu (%s)\n",
 			(unsigned long long)sc.records,
 			(unsigned long long)sc.end_lsn, holt_wal_why_str(sc.why));
-		if (holt_wal_probe(&sc, log_read, &im, &plsn, &poff) == 1)
-			fprintf(stderr, "note: valid records past the tail (lsn %llu at %llu): a torn commit or damage\n",
-				(unsigned long long)plsn, (unsigned long long)poff);
+		if (pr.verdict == HOLT_WAL_TAIL_TORN)
+			fprintf(stderr, "note: records of a torn last commit past the tail (lsn %llu at %llu): not replayed\n",
+				(unsigned long long)pr.lsn,
+				(unsigned long long)pr.off);
 		printf("%s: %s (%u trees)\n", path,
 		       im.problems ? "DAMAGED" : "consistent", im.nr_trees);
 		return im.problems ? 1 : 0;
