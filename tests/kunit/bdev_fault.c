@@ -77,7 +77,7 @@ static int holt_fdev_read(void *priv, u64 off, void *buf, size_t len)
 	int err = 0;
 
 	mutex_lock(&d->lock);
-	if (d->off)
+	if (d->off || ++d->reads == d->fail_read)
 		err = -EIO;
 	else
 		memcpy(buf, d->cur + off, len);
@@ -300,7 +300,7 @@ void holt_fdev_power_cycle(struct holt_fdev *d, enum holt_fdev_cut how)
 	memcpy(d->cur, d->dur, d->size);
 	d->off = false;
 	d->writes = d->flushes = d->ios = d->failed = 0;
-	d->fail_write = d->fail_flush = 0;
+	d->fail_write = d->fail_flush = d->fail_read = 0;
 	d->cut_after = U64_MAX;
 	mutex_unlock(&d->lock);
 }
@@ -324,6 +324,20 @@ void holt_fdev_arm(struct holt_fdev *d, u64 fail_write, u64 fail_flush,
 	d->fail_write = fail_write;
 	d->fail_flush = fail_flush;
 	d->cut_after = cut_after;
+	mutex_unlock(&d->lock);
+}
+
+/**
+ * holt_fdev_fail_read() - make a later read fail with -EIO
+ * @d: the device
+ * @nth: 1 for the next read, 2 for the one after ...; 0 to disarm
+ *
+ * Context: process context, may sleep.
+ */
+void holt_fdev_fail_read(struct holt_fdev *d, u64 nth)
+{
+	mutex_lock(&d->lock);
+	d->fail_read = nth ? d->reads + nth : 0;
 	mutex_unlock(&d->lock);
 }
 

@@ -15,7 +15,8 @@
  *    are dropped (HOLT_FDEV_DROP) or each of their 512-byte sectors
  *    independently reaches the medium or not, in write order
  *    (HOLT_FDEV_TEAR), then the device holds only what is durable;
- *  - faults: the Nth write or flush fails with -EIO (and changes nothing),
+ *  - faults: the Nth read, write or flush fails with -EIO (and changes
+ *    nothing),
  *    or the power goes off after N I/Os (writes and flushes): from then on
  *    every I/O fails until the power cycle.  The write that meets the cut
  *    is in flight: the power cycle drops or tears it like a cached write.
@@ -60,6 +61,8 @@ struct holt_fdev_io {
  * @cur: what reads return: the medium plus the cache
  * @dur: what survives a power cut: the medium
  * @cache: writes not durable yet, oldest first
+ * @reads: reads issued
+ * @fail_read: the read with this @reads count fails; 0 for none
  * @writes: writes issued (counted even when failing)
  * @flushes: flushes issued, PREFLUSH included
  * @ios: @writes + @flushes
@@ -82,6 +85,8 @@ struct holt_fdev {
 	u8 *cur;
 	u8 *dur;
 	struct list_head cache;
+	u64 reads;
+	u64 fail_read;
 	u64 writes;
 	u64 flushes;
 	u64 ios;
@@ -103,6 +108,7 @@ void holt_fdev_power_off(struct holt_fdev *d);
 void holt_fdev_power_cycle(struct holt_fdev *d, enum holt_fdev_cut how);
 void holt_fdev_arm(struct holt_fdev *d, u64 fail_write, u64 fail_flush,
 		   u64 cut_after);
+void holt_fdev_fail_read(struct holt_fdev *d, u64 nth);
 u64 holt_fdev_ios(struct holt_fdev *d);
 u32 holt_fdev_cached(struct holt_fdev *d);
 int holt_fdev_save(struct holt_fdev *d, u8 **img);

@@ -12,7 +12,7 @@
  * that a lost acknowledged change, a change that should not be there and
  * a mix of two checkpoints all fail.  A small frame data budget spreads a
  * few hundred keys over many frames, so that a checkpoint writes several
- * frames and leaves others clean.  The cases, (a) to (i), are listed in
+ * frames and leaves others clean.  The cases, (a) to (j), are listed in
  * Documentation/durability.rst ("How checkpoint ordering is tested").
  */
 #include <kunit/test.h>
@@ -93,12 +93,13 @@ static struct holt_persist *pt_p(struct pt_ctx *c)
 	return c->s->backend_priv;
 }
 
-static int pt_attach_mode(struct pt_ctx *c, u8 durability)
+static int pt_attach_opts(struct pt_ctx *c, u8 durability, u32 cache_mb)
 {
 	struct holt_store_attach_args a = {
 		.name = PT_STORE,
 		.device = c->d->path,
 		.durability = durability,
+		.cache_mb = cache_mb,
 		.uid = GLOBAL_ROOT_UID,
 		.gid = GLOBAL_ROOT_GID,
 		.mode = 0600,
@@ -109,6 +110,11 @@ static int pt_attach_mode(struct pt_ctx *c, u8 durability)
 	if (err)
 		c->s = NULL;
 	return err;
+}
+
+static int pt_attach_mode(struct pt_ctx *c, u8 durability)
+{
+	return pt_attach_opts(c, durability, 0);
 }
 
 static int pt_attach(struct pt_ctx *c)
@@ -558,73 +564,104 @@ static void pt_committed(struct kunit *test, struct pt_ctx *c,
  * references, flushes after its last slot write, and only then writes the
  * other superblock slot, with FUA, as its last write.
  */
+/*
+ * A checkpoint, its writes recorded and checked as (d) says.  Background
+ * checkpoints (the frame cache starts them) may run in the same window;
+ * the writes up to the first superblock write are checked against the
+ * superblock committed before, and the rest only counted.
+ */
+static void pt_checked_checkpoint(struct kunit *test, struct pt_ctx *c,
+				  u32 round)
+{
+	DECLARE_BITMAP(refs, PT_SLOTS);
+	struct holt_super sb, nsb;
+	u32 nlog, i, end, flush_at, slot_writes, supers = 0;
+	int idx, nidx;
+
+	/* background work queued so far runs now, not inside the window */
+	flush_work(&pt_p(c)->cache.evict_work);
+	flush_work(&pt_p(c)->ckpt_work);
+	pt_committed(test, c, &sb, &idx, refs);
+	KUNIT_ASSERT_GE(test, idx, 0);
+	KUNIT_ASSERT_EQ(test, sb.slot_count, (u64)PT_SLOTS);
+	KUNIT_EXPECT_GT(test, bitmap_weight(refs, PT_SLOTS), 2u);
+
+	holt_fdev_log_start(c->d);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	nlog = holt_fdev_log_stop(c->d);
+	KUNIT_ASSERT_GE(test, nlog, 3u);
+
+	/* the superblock writes end the checkpoints of the window */
+	end = nlog;
+	for (i = 0; i < nlog; i++) {
+		const struct holt_fdev_io *io = &c->d->log[i];
+
+		if (!(io->flags & HOLT_FDEV_IO_FLUSH) &&
+		    io->off < HOLT_SUPER_RESERVED) {
+			KUNIT_EXPECT_EQ(test, io->len, (u64)HOLT_SUPER_SIZE);
+			KUNIT_EXPECT_TRUE(test, io->flags & HOLT_BDEV_FUA);
+			if (!supers++)
+				end = i;
+		}
+	}
+	KUNIT_ASSERT_GE(test, supers, 1u);
+	if (supers > 1)
+		kunit_info(test, "round %u: %u checkpoints in the window\n",
+			   round, supers);
+
+	flush_at = end;
+	slot_writes = 0;
+	for (i = 0; i < end; i++) {
+		const struct holt_fdev_io *io = &c->d->log[i];
+		bool committed;
+		u64 slot;
+
+		if (io->flags & HOLT_FDEV_IO_FLUSH) {
+			flush_at = i;
+			continue;
+		}
+		slot_writes++;
+		KUNIT_EXPECT_EQ_MSG(test, flush_at, end,
+				    "round %u: write %u after the flush",
+				    round, i);
+		if (io->off < sb.slot_off) {
+			KUNIT_FAIL(test, "round %u: write %u at %llu outside the slots",
+				   round, i, io->off);
+			continue;
+		}
+		slot = (io->off - sb.slot_off) >> HOLT_SLOT_SHIFT;
+		KUNIT_EXPECT_LE(test, io->off + io->len,
+				holt_super_slot_byte(&sb, slot) +
+				HOLT_SLOT_SIZE);
+		committed = slot < PT_SLOTS && test_bit(slot, refs);
+		KUNIT_EXPECT_FALSE_MSG(test, committed,
+				       "round %u: write %u overwrites committed slot %llu",
+				       round, i, slot);
+	}
+	KUNIT_EXPECT_GT_MSG(test, slot_writes, 0u, "round %u", round);
+	KUNIT_EXPECT_EQ_MSG(test, flush_at + 1, end,
+			    "round %u: the flush comes right before the superblock",
+			    round);
+	KUNIT_EXPECT_EQ(test, c->d->log[end].off,
+			holt_super_slot_offset(idx ^ 1));
+
+	/* the medium holds the next generations, alternating slots */
+	pt_committed(test, c, &nsb, &nidx, refs);
+	KUNIT_EXPECT_EQ(test, nidx, idx ^ (supers & 1));
+	KUNIT_EXPECT_EQ(test, nsb.generation, sb.generation + supers);
+}
+
 static void pt_ckpt_spares_committed(struct kunit *test)
 {
 	struct pt_ctx *c = test->priv;
-	DECLARE_BITMAP(refs, PT_SLOTS);
-	struct holt_super sb, nsb;
-	int idx, nidx;
-	u32 round, nlog, i, flush_at, slot_writes;
+	u32 round;
 
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
 	for (round = 1; round <= 6; round++) {
 		if (round == 3)
 			pt_tree_create(test, c, 1);
 		pt_ops(test, c, round, 40 + 30 * (round % 3));
-		pt_committed(test, c, &sb, &idx, refs);
-		KUNIT_ASSERT_GE(test, idx, 0);
-		KUNIT_ASSERT_EQ(test, sb.slot_count, (u64)PT_SLOTS);
-		KUNIT_EXPECT_GT(test, bitmap_weight(refs, PT_SLOTS), 2u);
-
-		holt_fdev_log_start(c->d);
-		KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
-		nlog = holt_fdev_log_stop(c->d);
-		KUNIT_ASSERT_GE(test, nlog, 3u);
-
-		flush_at = nlog;
-		slot_writes = 0;
-		for (i = 0; i + 1 < nlog; i++) {
-			const struct holt_fdev_io *io = &c->d->log[i];
-			bool committed;
-			u64 slot;
-
-			if (io->flags & HOLT_FDEV_IO_FLUSH) {
-				flush_at = i;
-				continue;
-			}
-			slot_writes++;
-			KUNIT_EXPECT_EQ_MSG(test, flush_at, nlog,
-					    "round %u: write %u after the flush",
-					    round, i);
-			if (io->off < sb.slot_off) {
-				KUNIT_FAIL(test, "round %u: write %u at %llu outside the slots",
-					   round, i, io->off);
-				continue;
-			}
-			slot = (io->off - sb.slot_off) >> HOLT_SLOT_SHIFT;
-			KUNIT_EXPECT_LE(test, io->off + io->len,
-					holt_super_slot_byte(&sb, slot) +
-					HOLT_SLOT_SIZE);
-			committed = slot < PT_SLOTS && test_bit(slot, refs);
-			KUNIT_EXPECT_FALSE_MSG(test, committed,
-					       "round %u: write %u overwrites committed slot %llu",
-					       round, i, slot);
-		}
-		KUNIT_EXPECT_GT(test, slot_writes, 0u);
-		KUNIT_EXPECT_EQ_MSG(test, flush_at, nlog - 2,
-				    "round %u: the flush comes right before the superblock",
-				    round);
-		KUNIT_EXPECT_EQ(test, c->d->log[nlog - 1].off,
-				holt_super_slot_offset(idx ^ 1));
-		KUNIT_EXPECT_EQ(test, c->d->log[nlog - 1].len,
-				(u64)HOLT_SUPER_SIZE);
-		KUNIT_EXPECT_TRUE(test, c->d->log[nlog - 1].flags &
-				  HOLT_BDEV_FUA);
-
-		/* the medium now holds the next generation in the other slot */
-		pt_committed(test, c, &nsb, &nidx, refs);
-		KUNIT_EXPECT_EQ(test, nidx, idx ^ 1);
-		KUNIT_EXPECT_EQ(test, nsb.generation, sb.generation + 1);
+		pt_checked_checkpoint(test, c, round);
 	}
 	pt_crash(c, HOLT_FDEV_TEAR);
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
@@ -861,6 +898,78 @@ static void pt_format_cut(struct kunit *test)
 	}
 }
 
+/* Evict every clean frame of the store; returns how many went. */
+static u32 pt_evict(struct pt_ctx *c)
+{
+	u32 n;
+
+	holt_store_write_lock(c->s);
+	n = holt_cache_evict(pt_p(c), 0, U32_MAX, false);
+	holt_store_write_unlock(c->s);
+	return n;
+}
+
+/*
+ * (j) A frame cache budget below the store's size: frames evicted after a
+ * checkpoint are read back through the device; a failed read fails only
+ * the operations that need the frame, and the store stays usable; a
+ * checkpoint never writes the slot of an evicted frame; cuts lose nothing
+ * acknowledged.
+ */
+static void pt_cache_evicted(struct kunit *test)
+{
+	struct pt_ctx *c = test->priv;
+	u8 key[16];
+	u32 round, i, evicted, eio;
+	struct holt_ref ref;
+	int err;
+
+	holt_store_limits.data_budget = 4096;	/* more frames; pt_exit resets */
+	KUNIT_ASSERT_EQ(test, pt_attach_opts(c, HOLT_DURABILITY_SYNC, 2), 0);
+	pt_tree_create(test, c, 1);
+	for (round = 1; round <= 4; round++) {
+		pt_ops(test, c, 30 + round, 150);
+		KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+		evicted = pt_evict(c);
+		KUNIT_EXPECT_GT(test, evicted, 0u);
+		/* evicted frames stay referenced: not written over */
+		pt_ops(test, c, 40 + round, 20);
+		pt_checked_checkpoint(test, c, round);
+		pt_evict(c);
+		pt_verify(test, c);
+	}
+	KUNIT_EXPECT_GT(test, atomic64_read(&pt_p(c)->cache.loads), 0ll);
+
+	/* a read error while loading a frame fails that read only */
+	pt_evict(c);
+	holt_fdev_fail_read(c->d, 1);
+	eio = 0;
+	holt_store_read_lock(c->s);
+	for (i = 0; i < PT_KEYS; i++) {
+		err = holt_store_get_key(holt_store_tree_find(c->s, "default"),
+					 key, pt_key(key, i), &ref);
+		if (err == -EIO)
+			eio++;
+		else if (err != -ENOENT)
+			KUNIT_EXPECT_EQ(test, err, 0);
+	}
+	holt_store_read_unlock(c->s);
+	KUNIT_EXPECT_GE(test, eio, 1u);
+	pt_verify(test, c);
+	pt_ops(test, c, 50, 60);
+
+	/* cuts, attaching with the small budget again */
+	pt_crash(c, HOLT_FDEV_TEAR);
+	KUNIT_ASSERT_EQ(test, pt_attach_opts(c, HOLT_DURABILITY_SYNC, 2), 0);
+	pt_verify(test, c);
+	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
+	pt_evict(c);
+	pt_ops(test, c, 51, 60);
+	pt_crash(c, HOLT_FDEV_DROP);
+	KUNIT_ASSERT_EQ(test, pt_attach_opts(c, HOLT_DURABILITY_SYNC, 2), 0);
+	pt_verify(test, c);
+}
+
 static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_acked_survive_cut),
 	KUNIT_CASE(pt_ckpt_cut_every_io),
@@ -871,6 +980,7 @@ static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_cut_during_writes),
 	KUNIT_CASE(pt_async_prefix),
 	KUNIT_CASE(pt_format_cut),
+	KUNIT_CASE(pt_cache_evicted),
 	{}
 };
 
