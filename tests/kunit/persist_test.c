@@ -840,6 +840,63 @@ static void pt_async_prefix(struct kunit *test)
 }
 
 /*
+ * (h2) Async commits torn by the cut: many records staged, then the power
+ * fails during the one multi-sector log write that commits them, and each
+ * of its sectors lands or not.  The attach must succeed, and what survives
+ * of the staged writes is a prefix of their order.
+ */
+static void pt_async_torn_commit(struct kunit *test)
+{
+	enum { N = 60 };
+	struct pt_ctx *c = test->priv;
+	struct pt_oracle *after;
+	u32 r = 99, x, j, m, first, total = 0;
+	bool found;
+	int t;
+
+	after = kunit_kcalloc(test, N + 1, sizeof(*after), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	KUNIT_ASSERT_EQ(test, pt_attach_mode(c, HOLT_DURABILITY_ASYNC), 0);
+	pt_tree_create(test, c, 1);
+	for (x = 0; x < 6; x++) {
+		pt_ops(test, c, 60 + x, 50);
+		KUNIT_ASSERT_EQ(test, holt_store_sync(c->s), 0);
+		after[0] = c->o;
+		for (j = 0; j < N; j++) {
+			r = pt_next(r);
+			KUNIT_ASSERT_EQ(test, pt_op(c, r, 7000 + 100 * x + j),
+					0);
+			after[j + 1] = c->o;
+		}
+		/* the commit of all N is the I/O the power fails in */
+		holt_fdev_arm(c->d, 0, 0, 0);
+		KUNIT_EXPECT_EQ(test, holt_store_sync(c->s), -EIO);
+		pt_crash(c, HOLT_FDEV_TEAR);
+		KUNIT_ASSERT_EQ_MSG(test, pt_attach_mode(c,
+							 HOLT_DURABILITY_ASYNC),
+				    0, "attach after torn commit %u", x);
+		holt_store_read_lock(c->s);
+		found = false;
+		m = N + 1;
+		while (!found && m--) {
+			found = true;
+			for (t = 0; t < PT_TREES; t++)
+				if (pt_diff(c, &after[m], t, &first))
+					found = false;
+		}
+		holt_store_read_unlock(c->s);
+		KUNIT_ASSERT_TRUE_MSG(test, found,
+				      "torn commit %u: the store is no prefix of the staged writes",
+				      x);
+		total += m;
+		c->o = after[m];
+		pt_verify(test, c);
+	}
+	kunit_info(test, "%u of %u staged writes survived 6 torn commits\n",
+		   total, 6 * N);
+}
+
+/*
  * (i) A format over an existing store, cut after each of its I/Os: the
  * device then attaches as the old store, intact, or as the new empty
  * store, or is refused with an error; never anything in between.
@@ -979,6 +1036,7 @@ static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_log_wrap),
 	KUNIT_CASE(pt_cut_during_writes),
 	KUNIT_CASE(pt_async_prefix),
+	KUNIT_CASE(pt_async_torn_commit),
 	KUNIT_CASE(pt_format_cut),
 	KUNIT_CASE(pt_cache_evicted),
 	{}
