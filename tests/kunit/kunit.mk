@@ -13,9 +13,9 @@
 # minutes of wall clock while seven other builds shared the cores (so about
 # 5 minutes on an idle machine: an estimate); a warm run took about 25
 # seconds, of which the tests themselves took 4, before holt_persist, which
-# adds 21-36 s of wall clock measured with a load average of 4-5 on the 2
-# cores (about 12 s of CPU; most of it is the attach and detach of a store,
-# about 70 of them, i.e. vmalloc and vfree of their buffers under KASAN).
+# adds 20-36 s of wall clock measured with a load average of 4-5 on the 2
+# cores (12-15 s of CPU; most of it is the attach and detach of a store,
+# about 80 of them, i.e. vmalloc and vfree of their buffers under KASAN).
 
 .PHONY: kunit kunit-clean
 

@@ -565,20 +565,25 @@ static void pt_committed(struct kunit *test, struct pt_ctx *c,
  * other superblock slot, with FUA, as its last write.
  */
 /*
- * A checkpoint, its writes recorded and checked as (d) says.  Background
- * checkpoints (the frame cache starts them) may run in the same window;
- * the writes up to the first superblock write are checked against the
- * superblock committed before, and the rest only counted.
+ * A checkpoint, its writes recorded and checked as (d) says.  Should a
+ * background checkpoint run in the same window all the same, the writes
+ * up to the first superblock write are checked against the superblock
+ * committed before, and the rest only counted.
  */
 static void pt_checked_checkpoint(struct kunit *test, struct pt_ctx *c,
 				  u32 round)
 {
 	DECLARE_BITMAP(refs, PT_SLOTS);
 	struct holt_super sb, nsb;
-	u32 nlog, i, end, flush_at, slot_writes, supers = 0;
+	u32 nlog, i, end, flush_at, slot_writes, supers = 0, budget;
 	int idx, nidx;
 
-	/* background work queued so far runs now, not inside the window */
+	/*
+	 * No background checkpoint in the window: the frame cache starts
+	 * none while its budget is 0, and what is queued runs now.
+	 */
+	budget = READ_ONCE(pt_p(c)->cache.budget);
+	WRITE_ONCE(pt_p(c)->cache.budget, 0);
 	flush_work(&pt_p(c)->cache.evict_work);
 	flush_work(&pt_p(c)->ckpt_work);
 	pt_committed(test, c, &sb, &idx, refs);
@@ -590,6 +595,7 @@ static void pt_checked_checkpoint(struct kunit *test, struct pt_ctx *c,
 	KUNIT_ASSERT_EQ(test, holt_store_checkpoint(c->s), 0);
 	nlog = holt_fdev_log_stop(c->d);
 	KUNIT_ASSERT_GE(test, nlog, 3u);
+	WRITE_ONCE(pt_p(c)->cache.budget, budget);
 
 	/* the superblock writes end the checkpoints of the window */
 	end = nlog;
