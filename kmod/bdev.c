@@ -11,6 +11,12 @@
  * completion with submit_bio_wait().  Every failure is returned as -EIO
  * (-EINVAL for a request outside the device or not aligned to its logical
  * block size); nothing is retried and nothing oopses.
+ *
+ * Kernels built for the KUnit suites (CONFIG_HOLT_KUNIT_TEST) also know
+ * simulated devices, registered by name with holt_bdev_fake_register():
+ * holt_bdev_open() looks the path up among them first, and the I/O of a
+ * device so opened goes to its &struct holt_bdev_ops after the same range
+ * checks.  Without that option none of this is compiled.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,8 +26,147 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/printk.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
 
 #include "bdev.h"
+
+#if IS_ENABLED(CONFIG_HOLT_KUNIT_TEST)
+static LIST_HEAD(holt_bdev_fakes);
+static DEFINE_MUTEX(holt_bdev_fake_lock);
+
+/**
+ * holt_bdev_fake_register() - make a simulated device openable by name
+ * @f: the device, with @f->path, @f->ops, @f->size and @f->lbs set; it
+ *	stays the caller's and must stay valid until unregistered
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL (bad size or block size), -EEXIST (the name is
+ * taken).
+ */
+int holt_bdev_fake_register(struct holt_bdev_fake *f)
+{
+	struct holt_bdev_fake *pos;
+	int err = 0;
+
+	if (!f->path || !f->ops || f->lbs < SECTOR_SIZE ||
+	    f->lbs > PAGE_SIZE || !is_power_of_2(f->lbs) ||
+	    f->size % f->lbs)
+		return -EINVAL;
+	f->busy = false;
+	mutex_lock(&holt_bdev_fake_lock);
+	list_for_each_entry(pos, &holt_bdev_fakes, node)
+		if (!strcmp(pos->path, f->path))
+			err = -EEXIST;
+	if (!err)
+		list_add_tail(&f->node, &holt_bdev_fakes);
+	mutex_unlock(&holt_bdev_fake_lock);
+	return err;
+}
+
+/**
+ * holt_bdev_fake_unregister() - forget a simulated device
+ * @f: a device registered with holt_bdev_fake_register(), not open
+ *
+ * Context: process context, may sleep.
+ */
+void holt_bdev_fake_unregister(struct holt_bdev_fake *f)
+{
+	mutex_lock(&holt_bdev_fake_lock);
+	WARN_ON(f->busy);
+	list_del(&f->node);
+	mutex_unlock(&holt_bdev_fake_lock);
+}
+
+/* Open the simulated device named @path; -ENOENT when there is none. */
+static int holt_bdev_fake_open(const char *path, struct holt_bdev *b)
+{
+	struct holt_bdev_fake *f;
+	int err = -ENOENT;
+
+	b->fake = NULL;
+	mutex_lock(&holt_bdev_fake_lock);
+	list_for_each_entry(f, &holt_bdev_fakes, node) {
+		if (strcmp(f->path, path))
+			continue;
+		err = -EBUSY;
+		if (!f->busy) {
+			f->busy = true;
+			b->fake = f;
+			b->bdev = NULL;
+			b->size = f->size;
+			b->lbs = f->lbs;
+			err = 0;
+		}
+		break;
+	}
+	mutex_unlock(&holt_bdev_fake_lock);
+	return err;
+}
+
+static struct holt_bdev_fake *holt_bdev_fake_of(const struct holt_bdev *b)
+{
+	return b->fake;
+}
+
+static void holt_bdev_fake_close(struct holt_bdev *b)
+{
+	mutex_lock(&holt_bdev_fake_lock);
+	b->fake->busy = false;
+	mutex_unlock(&holt_bdev_fake_lock);
+	b->fake = NULL;
+}
+
+static int holt_bdev_fake_rw(struct holt_bdev *b, u64 off, void *buf,
+			     size_t len, blk_opf_t opf)
+{
+	struct holt_bdev_fake *f = b->fake;
+	u32 flags = 0;
+	int err;
+
+	if (op_is_write(opf)) {
+		if (opf & REQ_FUA)
+			flags |= HOLT_BDEV_FUA;
+		if (opf & REQ_PREFLUSH)
+			flags |= HOLT_BDEV_PREFLUSH;
+		err = f->ops->write(f->priv, off, buf, len, flags);
+	} else {
+		err = f->ops->read(f->priv, off, buf, len);
+	}
+	return err ? -EIO : 0;
+}
+
+static int holt_bdev_fake_flush(struct holt_bdev *b)
+{
+	return b->fake->ops->flush(b->fake->priv) ? -EIO : 0;
+}
+#else
+static inline int holt_bdev_fake_open(const char *path, struct holt_bdev *b)
+{
+	return -ENOENT;
+}
+
+static inline struct holt_bdev_fake *
+holt_bdev_fake_of(const struct holt_bdev *b)
+{
+	return NULL;
+}
+
+static inline void holt_bdev_fake_close(struct holt_bdev *b)
+{
+}
+
+static inline int holt_bdev_fake_rw(struct holt_bdev *b, u64 off, void *buf,
+				    size_t len, blk_opf_t opf)
+{
+	return -EIO;
+}
+
+static inline int holt_bdev_fake_flush(struct holt_bdev *b)
+{
+	return -EIO;
+}
+#endif
 
 /**
  * holt_bdev_open() - open a block device by path for exclusive read-write
@@ -37,7 +182,11 @@
 int holt_bdev_open(const char *path, void *holder, struct holt_bdev *b)
 {
 	struct block_device *bdev;
+	int err;
 
+	err = holt_bdev_fake_open(path, b);
+	if (err != -ENOENT)
+		return err;
 	b->mode = FMODE_READ | FMODE_WRITE | FMODE_EXCL;
 	bdev = blkdev_get_by_path(path, b->mode, holder);
 	if (IS_ERR(bdev))
@@ -63,6 +212,8 @@ int holt_bdev_open(const char *path, void *holder, struct holt_bdev *b)
  */
 void holt_bdev_close(struct holt_bdev *b)
 {
+	if (holt_bdev_fake_of(b))
+		holt_bdev_fake_close(b);
 	if (b->bdev)
 		blkdev_put(b->bdev, b->mode);
 	b->bdev = NULL;
@@ -82,13 +233,15 @@ static int holt_bdev_rw(struct holt_bdev *b, u64 off, void *buf, size_t len,
 	u8 *p = buf;
 	int err = 0;
 
-	if (!b->bdev)
+	if (!b->bdev && !holt_bdev_fake_of(b))
 		return -EIO;
 	if (!len)
 		return 0;
 	if ((off | len) & (b->lbs - 1) || off > b->size ||
 	    len > b->size - off)
 		return -EINVAL;
+	if (holt_bdev_fake_of(b))
+		return holt_bdev_fake_rw(b, off, buf, len, opf);
 	while (len && !err) {
 		size_t chunk = min_t(size_t, len, (size_t)BIO_MAX_VECS *
 				     PAGE_SIZE - PAGE_SIZE);
@@ -181,6 +334,8 @@ int holt_bdev_write(struct holt_bdev *b, u64 off, const void *buf,
  */
 int holt_bdev_flush(struct holt_bdev *b)
 {
+	if (holt_bdev_fake_of(b))
+		return holt_bdev_fake_flush(b);
 	if (!b->bdev)
 		return -EIO;
 	return blkdev_issue_flush(b->bdev) ? -EIO : 0;

@@ -15,7 +15,7 @@
 #     $HOLT_CACHE/kunit/linux (HOLT_CACHE defaults to /var/cache/holt), and
 #     hooks drivers/holt/ into drivers/Kconfig and drivers/Makefile.
 #  2. At every run, mirrors this clone's kmod/ (module and kmod/core/
-#     engine), uapi/ and tests/kunit/*_test.c into drivers/holt/ (by content,
+#     engine), uapi/ and tests/kunit/*.[ch] into drivers/holt/ (by content,
 #     so unchanged files keep their timestamps and nothing is rebuilt), with
 #     tests/kunit/Kconfig and tests/kunit/Kbuild next to them.
 #  3. Runs tools/testing/kunit/kunit.py run (ARCH=um) with
@@ -112,7 +112,7 @@ sync_tree() {	# sync_tree FROM TO FIND-TESTS...
 }
 sync_tree "$SRC/kmod" "$dst/kmod" \( -name '*.c' ! -name '*.mod.c' \) -o -name '*.h'
 sync_tree "$SRC/uapi" "$dst/uapi" -name '*.h'
-sync_tree "$SRC/tests/kunit" "$dst/tests/kunit" -name '*_test.c' -o -name '*.h'
+sync_tree "$SRC/tests/kunit" "$dst/tests/kunit" -name '*.c' -o -name '*.h'
 for f in Kconfig Kbuild; do
 	cmp -s "$SRC/tests/kunit/$f" "$dst/$f" || cp "$SRC/tests/kunit/$f" "$dst/$f"
 done
