@@ -266,8 +266,9 @@ void holt_cache_start(struct holt_persist *p)
  * @p: device state
  *
  * Nothing queues the eviction work again: the budget is 0 from now on.
- * An eviction that was running may have queued a checkpoint; the caller
- * cancels &holt_persist.ckpt_work after this.
+ * A checkpoint and an eviction queue each other; both are cancelled, the
+ * eviction once more after the checkpoint (which may have read the budget
+ * just before it became 0).
  *
  * Context: process context; the caller does not hold the store's lock.
  */
@@ -278,6 +279,8 @@ void holt_cache_stop(struct holt_persist *p)
 	if (!list_empty(&p->cache.node))
 		list_del_init(&p->cache.node);
 	mutex_unlock(&holt_cache_lock);
+	cancel_work_sync(&p->cache.evict_work);
+	cancel_work_sync(&p->ckpt_work);
 	cancel_work_sync(&p->cache.evict_work);
 }
 
