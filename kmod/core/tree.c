@@ -808,6 +808,10 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		if (err)
 			return err;
 		seq = tree_next_seq(t);
+		/* outside batches: a rollback could bring back a hollow tree */
+		if (p.kase == PUT_EMPTY && p.fid == HOLT_ROOT_FRAME &&
+		    t->nr_frames == 1 && !t->jnl)
+			t->dense = true;
 		put_apply(t, &p, key, klen, val, vlen, seq);
 		if (!exists)
 			t->nr_keys++;
@@ -887,6 +891,7 @@ static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 	holt_jnl_write(t, fid, 0, HDR_MUTABLE_END);
 	holt_jnl_write(t, fid, (u32)(l - f), HOLT_LEAF_HDR);
 	l[LEAF_TOMB] = 1;
+	t->dense = false;
 	seq = tree_next_seq(t);
 	holt_put_le64(seq, l + LEAF_SEQ);
 	if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
