@@ -388,6 +388,7 @@ static inline int node_next(const u8 *n, u32 from, u16 *child)
 
 u8 holt_leaf_fp(const u8 *key, u32 klen);
 void holt_frame_init(u8 *f, u64 id, u32 budget);
+void holt_frame_copy_out(void *buf, const u8 *f);
 u32 holt_frame_alloc_body(u8 *f, u32 size);
 u32 holt_frame_csum(const u8 *f);
 int holt_frame_set_base(u8 *f, const u8 *base, u32 len);

@@ -1403,7 +1403,7 @@ int holt_tree_frame_copy(struct holt_tree *t, u32 i, void *buf)
 			continue;
 		if (i--)
 			continue;
-		memcpy(buf, t->frames[id], HOLT_FRAME_SIZE);
+		holt_frame_copy_out(buf, t->frames[id]);
 		holt_frame_seal(buf);
 		return 0;
 	}
