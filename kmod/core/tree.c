@@ -437,15 +437,6 @@ struct put_plan {
 	u32 nodes;	/* bodies added */
 };
 
-static u32 common_len(const u8 *a, const u8 *b, u32 n)
-{
-	u32 i = 0;
-
-	while (i < n && a[i] == b[i])
-		i++;
-	return i;
-}
-
 static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		    struct put_plan *p)
 {
@@ -478,7 +469,7 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 				return 0;
 			}
 			p->kase = PUT_LEAF_SPLIT;
-			p->m = common_len(leaf_key(n) + d, key + d,
+			p->m = holt_common_len(leaf_key(n) + d, key + d,
 					  (lk < klen ? lk : klen) - d);
 			p->need = lsz + HOLT_N4_SIZE +
 				  (p->m ? pfx_size_len(p->m) : 0);
@@ -486,7 +477,7 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 			return 0;
 		case HOLT_N_PREFIX:
 			len = rd16(n + PFX_LEN);
-			p->m = common_len(n + PFX_BYTES, key + d,
+			p->m = holt_common_len(n + PFX_BYTES, key + d,
 					  len < klen - d ? len : klen - d);
 			if (p->m == len) {
 				p->slot = holt_dec(p->cur) + PFX_CHILD;
