@@ -1084,6 +1084,49 @@ static void lift_apply(struct holt_tree *t, struct spill_pick *pk,
 }
 
 /*
+ * Sibling split in place: the parent has room below its budget for one
+ * more Blob, so it needs no rebuild (which copied the whole parent frame,
+ * a third of the work of a spillover).
+ */
+static bool sibling_fits(struct holt_tree *t, const struct spill_pick *pk)
+{
+	const u8 *gf = t->frames[pk->gid];
+
+	return frame_used(gf) + HOLT_BLOB_SIZE <= t->budget &&
+	       hdr32(gf, HDR_NODES) + 1 <= HOLT_MAX_SLOTS;
+}
+
+/*
+ * Point the parent node's entries of the set at a new Blob naming frame
+ * @xid (room checked by sibling_fits(), journal reserved).
+ */
+static void sibling_apply(struct holt_tree *t, const struct spill_pick *pk,
+			  u32 xid)
+{
+	u8 *gf = t->frames[pk->gid], *gn;
+	u32 off, b, so;
+	u16 yb;
+
+	holt_jnl_write(t, pk->gid, 0, HDR_MUTABLE_END);
+	off = holt_frame_alloc_body(gf, HOLT_BLOB_SIZE);
+	memset(gf + off, 0, HOLT_BLOB_SIZE);
+	gf[off + 1] = HOLT_N_BLOB;
+	holt_put_le64(xid, gf + off + BLOB_CHILD);
+	hdr32_add(gf, HDR_NODES, 1);
+	yb = holt_enc(off);
+	gn = gf + holt_dec(pk->gnode);
+	for (b = 0; b < 256; b++) {
+		if (!bit_test(pk->set, b))
+			continue;
+		so = node_slot(gn, (u8)b);
+		if (!so)
+			continue;
+		holt_jnl_write(t, pk->gid, holt_dec(pk->gnode) + so, 2);
+		wr16(gn + so, yb);
+	}
+}
+
+/*
  * One spillover of frame @fid.  With @lift_ok, returns -EAGAIN and the
  * parent frame in *@busy when a lift would do but the parent lacks room.
  */
@@ -1185,10 +1228,21 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		 * Sibling split: the frame loses the entries, and the parent
 		 * node points them at the new frame, so depth stays flat.
 		 */
+		bool in_place = sibling_fits(t, pk);
+
+		if (in_place) {
+			err = holt_jnl_reserve(t, 128 + 32 * 256);
+			if (err)
+				goto free_x;
+		}
 		cx->spill_drop = true;
 		err = frame_rebuild(t, fid, cx, &nf);
 		if (err)
 			goto free_x;
+		if (in_place) {
+			sibling_apply(t, pk, xid);
+			goto install;
+		}
 		cx->spill_drop = false;
 		cx->spill_sf = t->frames[pk->gid];
 		cx->spill_node = pk->gnode;
@@ -1206,6 +1260,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		if (err)
 			goto free_x;
 	}
+install:
 	t->frames[xid] = xf;
 	t->nr_frames++;
 	holt_jnl_frame(t, xid, NULL);
