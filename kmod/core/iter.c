@@ -53,22 +53,32 @@ struct holt_iter {
 	u8 kb_inline[IT_KB_INLINE];
 };
 
-static int it_push(struct holt_iter *it, const u8 *f, u16 node, u32 lo,
-		   u32 hi, bool term_done, u32 depth)
+/* The stack is full: double it (the walk's fast path stays small). */
+static noinline int it_stack_grow(struct holt_iter *it)
+{
+	u32 cap = it->cap ? it->cap * 2 : 32;
+	struct it_ent *ns;
+
+	if (cap > HOLT_KEY_MAX * 2 + 64 + it->t->nr_frames * 2)
+		return -EUCLEAN;
+	ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	it->st = ns;
+	it->cap = cap;
+	return 0;
+}
+
+static inline int it_push(struct holt_iter *it, const u8 *f, u16 node,
+			  u32 lo, u32 hi, bool term_done, u32 depth)
 {
 	struct it_ent *e;
 
-	if (it->sp == it->cap) {
-		u32 cap = it->cap ? it->cap * 2 : 32;
-		struct it_ent *ns;
+	if (unlikely(it->sp == it->cap)) {
+		int err = it_stack_grow(it);
 
-		if (cap > HOLT_KEY_MAX * 2 + 64 + it->t->nr_frames * 2)
-			return -EUCLEAN;
-		ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
-		if (!ns)
-			return -ENOMEM;
-		it->st = ns;
-		it->cap = cap;
+		if (err)
+			return err;
 	}
 	e = &it->st[it->sp++];
 	e->f = f;
@@ -80,14 +90,12 @@ static int it_push(struct holt_iter *it, const u8 *f, u16 node, u32 lo,
 	return 0;
 }
 
-/* Room in the path buffer for @need bytes (delimiter scans only). */
-static int it_kb_room(struct holt_iter *it, u32 need)
+/* Grow the path buffer to hold @need bytes. */
+static noinline int it_kb_grow(struct holt_iter *it, u32 need)
 {
 	u32 cap = it->kcap;
 	u8 *nb;
 
-	if (need <= cap)
-		return 0;
 	if (need > HOLT_KEY_MAX + 1)
 		return -EUCLEAN;
 	while (cap < need)
@@ -103,14 +111,20 @@ static int it_kb_room(struct holt_iter *it, u32 need)
 	return 0;
 }
 
+/* Room in the path buffer for @need bytes (delimiter scans only). */
+static inline int it_kb_room(struct holt_iter *it, u32 need)
+{
+	return likely(need <= it->kcap) ? 0 : it_kb_grow(it, need);
+}
+
 /*
  * Push whatever child @c of frame @f needs: reached by byte @b (-1: the
  * child of a Prefix), @depth key bytes above it.  A Blob's child frame
  * root sits at the depth of the node that dispatched on @b (@depth - 1)
  * and dispatches on @b again.
  */
-static int it_enter(struct holt_iter *it, const u8 *f, u16 c, int b,
-		    u32 depth, const u8 **leaf)
+static inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
+			   int b, u32 depth, const u8 **leaf)
 {
 	const u8 *n = f + holt_dec(c);
 

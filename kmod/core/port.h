@@ -131,6 +131,10 @@ typedef int64_t s64;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
+
 #ifndef min
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))

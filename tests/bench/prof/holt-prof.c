@@ -43,7 +43,7 @@ static int count_item(void *ctx, const struct holt_scan_item *it)
 	return 0;
 }
 
-__attribute__((noinline)) void prof_insert(size_t n)
+__attribute__((__noinline__)) void prof_insert(size_t n)
 {
 	size_t i;
 
@@ -56,7 +56,7 @@ __attribute__((noinline)) void prof_insert(size_t n)
 	}
 }
 
-__attribute__((noinline)) void prof_get(size_t n, size_t ops, uint64_t *rng)
+__attribute__((__noinline__)) void prof_get(size_t n, size_t ops, uint64_t *rng)
 {
 	size_t i;
 
@@ -69,7 +69,7 @@ __attribute__((noinline)) void prof_get(size_t n, size_t ops, uint64_t *rng)
 	}
 }
 
-__attribute__((noinline)) void prof_list(size_t n, size_t lists,
+__attribute__((__noinline__)) void prof_list(size_t n, size_t lists,
 					 uint64_t *rng)
 {
 	size_t i;
