@@ -266,6 +266,9 @@ static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len)
 			return 0;
 		memmove(rn + PFX_BYTES + len, rn + PFX_BYTES, rlen);
 		memcpy(rn + PFX_BYTES, bytes, len);
+		/* the frame's memory is not cleared: zero the new padding */
+		memset(rn + PFX_BYTES + nlen, 0,
+		       pfx_size_len(nlen) - PFX_BYTES - nlen);
 		wr16(rn + PFX_LEN, (u16)nlen);
 		return r;
 	}
@@ -525,10 +528,14 @@ static void cp_free(struct cp_ctx *cx)
 	holt_port_free(cx);
 }
 
-/* A fresh frame with the header and base of @sf, no root yet. */
+/*
+ * A fresh frame with the header and base of @sf, no root yet.  Its memory
+ * is not cleared (clearing 512 KiB was a fifth of the instructions of an
+ * insert): the copy writes every byte below the cursor.
+ */
 static u8 *frame_start(struct holt_tree *t, u64 id, const u8 *base, u32 blen)
 {
-	u8 *f = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	u8 *f = holt_port_frame_alloc_raw(HOLT_FRAME_SIZE);
 
 	if (!f)
 		return NULL;
@@ -735,6 +742,8 @@ static int spill_sizes(const u8 *f, u32 *sz)
 }
 
 #define LIFT_CHAIN_MAX	32
+/* subtree sizes by enc, rounded up so the pick after them is aligned */
+#define SPILL_SZ_BYTES	((sizeof(u32) * (HOLT_DATA_SIZE / 8 + 2) + 7) & ~7ul)
 
 struct spill_pick {
 	u16 node;		/* enc of the node whose children move */
@@ -756,6 +765,9 @@ struct spill_pick {
 	u16 kids[256];
 	u8 path[];		/* key bytes above the node */
 };
+
+_Static_assert(SPILL_SZ_BYTES + sizeof(struct spill_pick) + HOLT_KEY_MAX + 1 <=
+	       HOLT_FRAME_SIZE, "the spill scratch fits in a frame");
 
 static u32 absdiff(u32 a, u32 b)
 {
@@ -1073,6 +1085,49 @@ static void lift_apply(struct holt_tree *t, struct spill_pick *pk,
 }
 
 /*
+ * Sibling split in place: the parent has room below its budget for one
+ * more Blob, so it needs no rebuild (which copied the whole parent frame,
+ * a third of the work of a spillover).
+ */
+static bool sibling_fits(struct holt_tree *t, const struct spill_pick *pk)
+{
+	const u8 *gf = t->frames[pk->gid];
+
+	return frame_used(gf) + HOLT_BLOB_SIZE <= t->budget &&
+	       hdr32(gf, HDR_NODES) + 1 <= HOLT_MAX_SLOTS;
+}
+
+/*
+ * Point the parent node's entries of the set at a new Blob naming frame
+ * @xid (room checked by sibling_fits(), journal reserved).
+ */
+static void sibling_apply(struct holt_tree *t, const struct spill_pick *pk,
+			  u32 xid)
+{
+	u8 *gf = t->frames[pk->gid], *gn;
+	u32 off, b, so;
+	u16 yb;
+
+	holt_jnl_write(t, pk->gid, 0, HDR_MUTABLE_END);
+	off = holt_frame_alloc_body(gf, HOLT_BLOB_SIZE);
+	memset(gf + off, 0, HOLT_BLOB_SIZE);
+	gf[off + 1] = HOLT_N_BLOB;
+	holt_put_le64(xid, gf + off + BLOB_CHILD);
+	hdr32_add(gf, HDR_NODES, 1);
+	yb = holt_enc(off);
+	gn = gf + holt_dec(pk->gnode);
+	for (b = 0; b < 256; b++) {
+		if (!bit_test(pk->set, b))
+			continue;
+		so = node_slot(gn, (u8)b);
+		if (!so)
+			continue;
+		holt_jnl_write(t, pk->gid, holt_dec(pk->gnode) + so, 2);
+		wr16(gn + so, yb);
+	}
+}
+
+/*
  * One spillover of frame @fid.  With @lift_ok, returns -EAGAIN and the
  * parent frame in *@busy when a lift would do but the parent lacks room.
  */
@@ -1088,16 +1143,21 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 	err = holt_jnl_reserve(t, 512);
 	if (err)
 		return err;
-	sz = holt_port_alloc(sizeof(u32) * (HOLT_DATA_SIZE / 8 + 2));
+	/*
+	 * One uncleared frame-sized scratch for the subtree sizes (each is
+	 * written before it is read) and the pick (its fixed part cleared,
+	 * the path written before it is read): clearing them was a tenth of
+	 * the instructions of an insert.
+	 */
+	sz = holt_port_frame_alloc_raw(HOLT_FRAME_SIZE);
 	if (!sz)
 		return -ENOMEM;
+	pk = (struct spill_pick *)((u8 *)sz + SPILL_SZ_BYTES);
+	memset(pk, 0, sizeof(*pk));
 	err = -ENOMEM;
-	pk = holt_port_alloc(sizeof(*pk) + HOLT_KEY_MAX + 1);
-	if (!pk)
-		goto free_sz;
 	cx = holt_port_alloc(sizeof(*cx));
 	if (!cx)
-		goto free_pk;
+		goto free_sz;
 	cx->t = t;
 	err = spill_sizes(sf, sz);
 	if (!err)
@@ -1169,10 +1229,21 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		 * Sibling split: the frame loses the entries, and the parent
 		 * node points them at the new frame, so depth stays flat.
 		 */
+		bool in_place = sibling_fits(t, pk);
+
+		if (in_place) {
+			err = holt_jnl_reserve(t, 128 + 32 * 256);
+			if (err)
+				goto free_x;
+		}
 		cx->spill_drop = true;
 		err = frame_rebuild(t, fid, cx, &nf);
 		if (err)
 			goto free_x;
+		if (in_place) {
+			sibling_apply(t, pk, xid);
+			goto install;
+		}
 		cx->spill_drop = false;
 		cx->spill_sf = t->frames[pk->gid];
 		cx->spill_node = pk->gnode;
@@ -1190,6 +1261,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		if (err)
 			goto free_x;
 	}
+install:
 	t->frames[xid] = xf;
 	t->nr_frames++;
 	holt_jnl_frame(t, xid, NULL);
@@ -1197,8 +1269,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 	t->spills++;
 done:
 	cp_free(cx);
-	holt_port_free(pk);
-	holt_port_free(sz);
+	holt_port_frame_free(sz, HOLT_FRAME_SIZE);
 	if (!t->no_maint && fid != HOLT_ROOT_FRAME &&
 	    frame_live(t->frames[fid]) < t->budget / 4)
 		holt_merge_frame(t, fid);
@@ -1208,10 +1279,8 @@ free_x:
 	holt_port_frame_free(xf, HOLT_FRAME_SIZE);
 free_cx:
 	cp_free(cx);
-free_pk:
-	holt_port_free(pk);
 free_sz:
-	holt_port_free(sz);
+	holt_port_frame_free(sz, HOLT_FRAME_SIZE);
 	return err;
 }
 

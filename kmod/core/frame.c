@@ -29,7 +29,8 @@ u8 holt_leaf_fp(const u8 *key, u32 klen)
 
 /**
  * holt_frame_init() - format an empty frame
- * @f: HOLT_FRAME_SIZE bytes, zeroed by the caller
+ * @f: HOLT_FRAME_SIZE bytes; only the header and the EmptyRoot are
+ *	written, the rest may hold anything (the bump cursor bounds it)
  * @id: frame id within its tree
  * @budget: data budget recorded in the header
  *
@@ -94,7 +95,7 @@ int holt_frame_set_base(u8 *f, const u8 *base, u32 len)
 	off = holt_frame_alloc_body(f, holt_align8(BASE_BYTES + len));
 	if (!off)
 		return -ENOSPC;
-	memset(f + off, 0, BASE_BYTES);
+	memset(f + off, 0, holt_align8(BASE_BYTES + len));
 	f[off + 1] = HOLT_N_BASE;
 	wr16(f + off + BASE_LEN, (u16)len);
 	memcpy(f + off + BASE_BYTES, base, len);
@@ -289,6 +290,33 @@ u32 holt_node_grow(u8 *f, const u8 *old)
 	}
 	return holt_node_build(f, (u8)(old[1] + 1), bytes, kids, n,
 			       rd16(old + NODE_TERM));
+}
+
+/**
+ * holt_frame_copy_out() - copy a frame for sealing, leaving nothing stale
+ * @buf: HOLT_FRAME_SIZE bytes
+ * @f: a frame of a tree
+ *
+ * Copies the header and the data below the bump cursor; the slot table
+ * (written by holt_frame_seal()) and the bytes above the cursor come out
+ * zero, whatever the frame's memory holds there (a rebuilt frame's memory
+ * is not cleared).
+ *
+ * Context: any.
+ */
+void holt_frame_copy_out(void *buf, const u8 *f)
+{
+	u32 used = hdr32(f, HDR_USED);
+	u8 *b = buf;
+
+	if (used < HOLT_DATA_OFF || used > HOLT_FRAME_SIZE) {
+		memcpy(b, f, HOLT_FRAME_SIZE);
+		return;
+	}
+	memcpy(b, f, HOLT_HDR_SIZE);
+	memset(b + HOLT_SLOT_OFF, 0, HOLT_DATA_OFF - HOLT_SLOT_OFF);
+	memcpy(b + HOLT_DATA_OFF, f + HOLT_DATA_OFF, used - HOLT_DATA_OFF);
+	memset(b + used, 0, HOLT_FRAME_SIZE - used);
 }
 
 /**

@@ -252,6 +252,39 @@ static inline u32 body_size(const u8 *n)
 	}
 }
 
+/*
+ * Length of the common start of @a and @b (at most @n bytes), a word at a
+ * time: keys share long stretches (the same directories).
+ */
+static inline u32 holt_common_len(const u8 *a, const u8 *b, u32 n)
+{
+	u32 i = 0;
+
+	u64 x;
+
+	for (; i + 8 <= n; i += 8) {
+		x = holt_get_le64(a + i) ^ holt_get_le64(b + i);
+		if (x)
+			return i + (u32)__builtin_ctzll(x) / 8;
+	}
+	/* the tail in 4-, 2- and 1-byte steps (never past the end) */
+	if (n - i >= 4) {
+		x = holt_get_le32(a + i) ^ holt_get_le32(b + i);
+		if (x)
+			return i + (u32)__builtin_ctzll(x) / 8;
+		i += 4;
+	}
+	if (n - i >= 2) {
+		x = holt_get_le16(a + i) ^ holt_get_le16(b + i);
+		if (x)
+			return i + (u32)__builtin_ctzll(x) / 8;
+		i += 2;
+	}
+	if (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
 #define SWAR_ONES	0x0101010101010101ull
 #define SWAR_HIGHS	0x8080808080808080ull
 
@@ -388,6 +421,7 @@ static inline int node_next(const u8 *n, u32 from, u16 *child)
 
 u8 holt_leaf_fp(const u8 *key, u32 klen);
 void holt_frame_init(u8 *f, u64 id, u32 budget);
+void holt_frame_copy_out(void *buf, const u8 *f);
 u32 holt_frame_alloc_body(u8 *f, u32 size);
 u32 holt_frame_csum(const u8 *f);
 int holt_frame_set_base(u8 *f, const u8 *base, u32 len);

@@ -18,6 +18,9 @@
 
 enum { SEEK_GE, SEEK_GT, SEEK_AFTER };
 
+/* What it_next() yields. */
+enum { IT_END, IT_LEAF, IT_PREFIX };
+
 /* memcmp that accepts NULL for zero bytes (an empty prefix or bound) */
 static inline int bcmp_n(const void *a, const void *b, u32 n)
 {
@@ -27,47 +30,101 @@ static inline int bcmp_n(const void *a, const void *b, u32 n)
 struct it_ent {
 	const u8 *f;
 	u16 node;
-	u16 hi;			/* last byte visited */
 	u16 next;		/* next byte to visit; > 255 done */
+	u16 depth;		/* key bytes above the node */
+	u8 hi;			/* last byte visited */
 	bool term_done;
 };
+
+#define IT_KB_INLINE	256u
 
 struct holt_iter {
 	struct holt_tree *t;
 	struct it_ent *st;
 	u32 sp, cap, hops;
 	const u8 *pending;
+	/* delimiter rollup (see holt_tree_scan) */
+	int delim;		/* -1: none */
+	u32 plen;
+	u32 roll_sp;		/* rolling: the entries above it are skipped */
+	u32 roll_len;		/* length of the prefix rolled up, 0: none */
+	u8 *kb;			/* the key bytes of the current path */
+	u32 kcap;
+	u8 kb_inline[IT_KB_INLINE];
 };
 
-static int it_push(struct holt_iter *it, const u8 *f, u16 node, u32 lo,
-		   u32 hi, bool term_done)
+/* The stack is full: double it (the walk's fast path stays small). */
+static noinline int it_stack_grow(struct holt_iter *it)
+{
+	u32 cap = it->cap ? it->cap * 2 : 32;
+	struct it_ent *ns;
+
+	if (cap > HOLT_KEY_MAX * 2 + 64 + it->t->nr_frames * 2)
+		return -EUCLEAN;
+	ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	it->st = ns;
+	it->cap = cap;
+	return 0;
+}
+
+static inline int it_push(struct holt_iter *it, const u8 *f, u16 node,
+			  u32 lo, u32 hi, bool term_done, u32 depth)
 {
 	struct it_ent *e;
 
-	if (it->sp == it->cap) {
-		u32 cap = it->cap ? it->cap * 2 : 32;
-		struct it_ent *ns;
+	if (unlikely(it->sp == it->cap)) {
+		int err = it_stack_grow(it);
 
-		if (cap > HOLT_KEY_MAX * 2 + 64 + it->t->nr_frames * 2)
-			return -EUCLEAN;
-		ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
-		if (!ns)
-			return -ENOMEM;
-		it->st = ns;
-		it->cap = cap;
+		if (err)
+			return err;
 	}
 	e = &it->st[it->sp++];
 	e->f = f;
 	e->node = node;
 	e->next = (u16)lo;
-	e->hi = (u16)hi;
+	e->hi = (u8)hi;
 	e->term_done = term_done;
+	e->depth = (u16)depth;
 	return 0;
 }
 
-/* Push whatever child @c of frame @f (reached by byte @b) needs. */
-static int it_enter(struct holt_iter *it, const u8 *f, u16 c, int b,
-		    const u8 **leaf)
+/* Grow the path buffer to hold @need bytes. */
+static noinline int it_kb_grow(struct holt_iter *it, u32 need)
+{
+	u32 cap = it->kcap;
+	u8 *nb;
+
+	if (need > HOLT_KEY_MAX + 1)
+		return -EUCLEAN;
+	while (cap < need)
+		cap *= 2;
+	nb = holt_port_alloc(cap);
+	if (!nb)
+		return -ENOMEM;
+	memcpy(nb, it->kb, it->kcap);
+	if (it->kb != it->kb_inline)
+		holt_port_free(it->kb);
+	it->kb = nb;
+	it->kcap = cap;
+	return 0;
+}
+
+/* Room in the path buffer for @need bytes (delimiter scans only). */
+static inline int it_kb_room(struct holt_iter *it, u32 need)
+{
+	return likely(need <= it->kcap) ? 0 : it_kb_grow(it, need);
+}
+
+/*
+ * Push whatever child @c of frame @f needs: reached by byte @b (-1: the
+ * child of a Prefix), @depth key bytes above it.  A Blob's child frame
+ * root sits at the depth of the node that dispatched on @b (@depth - 1)
+ * and dispatches on @b again.
+ */
+static inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
+			   int b, u32 depth, const u8 **leaf)
 {
 	const u8 *n = f + holt_dec(c);
 
@@ -86,48 +143,101 @@ static int it_enter(struct holt_iter *it, const u8 *f, u16 c, int b,
 			return err;
 		if (b < 0)
 			return -EUCLEAN;
-		return it_push(it, x, rd16(x + HDR_ROOT), (u32)b, (u32)b, true);
+		return it_push(it, x, rd16(x + HDR_ROOT), (u32)b, (u32)b, true,
+			       depth - 1);
 	}
 	case HOLT_N_PREFIX:
-		return it_push(it, f, c, 0, 0, true);
+		return it_push(it, f, c, 0, 0, true, depth);
 	case HOLT_N_EMPTY:
 		return 0;
 	default:
 		if (!type_is_inner(n[1]))
 			return -EUCLEAN;
-		return it_push(it, f, c, 0, 255, false);
+		return it_push(it, f, c, 0, 255, false, depth);
 	}
 }
 
-/* The next live leaf in key order, NULL at the end (*@err on error). */
-static const u8 *it_next(struct holt_iter *it, int *err)
+/*
+ * Rolling up: the subtree being entered holds a live key, so the common
+ * prefix can be given out without going down (see holt_tree_scan()).
+ * Only trees without deletes guarantee that a subtree is never hollow
+ * (tombstones, or a Blob whose child frame lost every key under it).
+ */
+static bool it_roll_now(struct holt_iter *it, const u8 *f, u16 c)
 {
-	const u8 *leaf;
+	u8 t = f[holt_dec(c) + 1];
 
-	*err = 0;
+	if (t == HOLT_N_LEAF)
+		return !leaf_dead(f + holt_dec(c));
+	return it->t->dense && t != HOLT_N_EMPTY;
+}
+
+/* The rolled-up prefix is out: skip the rest of its subtree. */
+static int it_roll_done(struct holt_iter *it)
+{
+	it->sp = it->roll_sp;
+	return IT_PREFIX;
+}
+
+/*
+ * The next item in key order: IT_LEAF (*@leaf), IT_PREFIX (a common prefix
+ * rolled up by the delimiter: it->kb, it->roll_len bytes), IT_END, or a
+ * negative errno.
+ */
+static int it_next(struct holt_iter *it, const u8 **leaf)
+{
+	const u8 *l;
+	int err;
+
 	if (it->pending) {
-		leaf = it->pending;
+		*leaf = it->pending;
 		it->pending = NULL;
-		return leaf;
+		return IT_LEAF;
 	}
 	while (it->sp) {
 		struct it_ent *e = &it->st[it->sp - 1];
 		const u8 *n = e->f + holt_dec(e->node);
+		u32 d = e->depth;
 		u16 c = 0;
 		int b;
 
+		if (it->roll_len && it->sp <= it->roll_sp)
+			it->roll_len = 0;	/* the subtree was hollow */
 		if (n[1] == HOLT_N_PREFIX) {
+			u32 len = rd16(n + PFX_LEN);
+
 			if (e->next) {
 				it->sp--;
 				continue;
 			}
 			e->next = 1;
-			*err = it_enter(it, e->f, rd16(n + PFX_CHILD), -1, &leaf);
-			if (*err)
-				return NULL;
-			if (leaf)
-				return leaf;
-			continue;
+			c = rd16(n + PFX_CHILD);
+			if (it->delim >= 0) {
+				const u8 *q, *s = n + PFX_BYTES;
+				u32 from = d < it->plen ? it->plen - d : 0;
+
+				err = it_kb_room(it, d + len);
+				if (err)
+					return err;
+				memcpy(it->kb + d, s, len);
+				q = from < len && !it->roll_len ?
+				    memchr(s + from, it->delim, len - from) : NULL;
+				if (q) {
+					it->roll_len = d + (u32)(q - s) + 1;
+					it->roll_sp = it->sp;
+				}
+				if (it->roll_len && it_roll_now(it, e->f, c))
+					return it_roll_done(it);
+			}
+			err = it_enter(it, e->f, c, -1, d + len, &l);
+			if (err)
+				return err;
+			if (!l)
+				continue;
+			if (it->roll_len)
+				return it_roll_done(it);
+			*leaf = l;
+			return IT_LEAF;
 		}
 		if (!type_is_inner(n[1])) {
 			it->sp--;
@@ -136,8 +246,12 @@ static const u8 *it_next(struct holt_iter *it, int *err)
 		if (!e->term_done) {
 			e->term_done = true;
 			c = rd16(n + NODE_TERM);
-			if (c && !leaf_dead(e->f + holt_dec(c)))
-				return e->f + holt_dec(c);
+			if (c && !leaf_dead(e->f + holt_dec(c))) {
+				if (it->roll_len)
+					return it_roll_done(it);
+				*leaf = e->f + holt_dec(c);
+				return IT_LEAF;
+			}
 		}
 		if (e->next > e->hi) {
 			it->sp--;
@@ -149,13 +263,29 @@ static const u8 *it_next(struct holt_iter *it, int *err)
 			continue;
 		}
 		e->next = (u16)(b + 1);
-		*err = it_enter(it, e->f, c, b, &leaf);
-		if (*err)
-			return NULL;
-		if (leaf)
-			return leaf;
+		if (it->delim >= 0) {
+			err = it_kb_room(it, d + 1);
+			if (err)
+				return err;
+			it->kb[d] = (u8)b;
+			if (!it->roll_len && b == it->delim && d >= it->plen) {
+				it->roll_len = d + 1;
+				it->roll_sp = it->sp;
+			}
+			if (it->roll_len && it_roll_now(it, e->f, c))
+				return it_roll_done(it);
+		}
+		err = it_enter(it, e->f, c, b, d + 1, &l);
+		if (err)
+			return err;
+		if (!l)
+			continue;
+		if (it->roll_len)
+			return it_roll_done(it);
+		*leaf = l;
+		return IT_LEAF;
 	}
-	return NULL;
+	return IT_END;
 }
 
 /* Does leaf @l satisfy the bound? */
@@ -174,7 +304,11 @@ static bool it_leaf_ok(const u8 *l, const u8 *bound, u32 blen, int mode)
 	}
 }
 
-/* Position the iterator before the first key meeting the bound. */
+/*
+ * Position the iterator before the first key meeting the bound.  Every
+ * entry it leaves on the stack lies on the bound's path, so the path
+ * buffer of a delimiter scan is the bound's bytes.
+ */
 static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 {
 	struct holt_tree *t = it->t;
@@ -186,7 +320,14 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 	it->sp = 0;
 	it->hops = 0;
 	it->pending = NULL;
-	err = it_push(it, f, cur, 0, 255, false);
+	it->roll_len = 0;
+	if (it->delim >= 0 && blen) {
+		err = it_kb_room(it, blen);
+		if (err)
+			return err;
+		memcpy(it->kb, bound, blen);
+	}
+	err = it_push(it, f, cur, 0, 255, false, 0);
 	for (;;) {
 		struct it_ent *e;
 		const u8 *n, *leaf;
@@ -228,7 +369,7 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 					it->pending = n;
 				return 0;
 			}
-			err = it_push(it, e->f, c, 0, 255, false);
+			err = it_push(it, e->f, c, 0, 255, false, d);
 			continue;
 		}
 		if (!type_is_inner(n[1]))
@@ -255,14 +396,14 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 			return 0;
 		}
 		if (n[1] == HOLT_N_BLOB) {
-			err = it_enter(it, e->f, c, b, &leaf);
+			err = it_enter(it, e->f, c, b, d + 1, &leaf);
 			if (!err) {
 				/* the child root dispatches on b again */
 				it->st[it->sp - 1].next = b;
 			}
 			continue;
 		}
-		err = it_enter(it, e->f, c, b, &leaf);
+		err = it_enter(it, e->f, c, b, d + 1, &leaf);
 		d++;
 	}
 }
@@ -270,11 +411,24 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 static void it_free(struct holt_iter *it)
 {
 	holt_port_free(it->st);
+	if (it->kb != it->kb_inline)
+		holt_port_free(it->kb);
 }
 
-static bool has_prefix(const u8 *l, const u8 *p, u32 plen)
+static void it_init(struct holt_iter *it, struct holt_tree *t, int delim,
+		    u32 plen)
 {
-	return leaf_klen(l) >= plen && !bcmp_n(leaf_key(l), p, plen);
+	memset(it, 0, offsetof(struct holt_iter, kb_inline));
+	it->t = t;
+	it->delim = delim;
+	it->plen = plen;
+	it->kb = it->kb_inline;
+	it->kcap = IT_KB_INLINE;
+}
+
+static bool has_prefix(const u8 *k, u32 kl, const u8 *p, u32 plen)
+{
+	return kl >= plen && !bcmp_n(k, p, plen);
 }
 
 /**
@@ -291,20 +445,22 @@ static bool has_prefix(const u8 *l, const u8 *p, u32 plen)
 int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 		    u64 limit, u64 *count)
 {
-	struct holt_iter it = { .t = t };
+	struct holt_iter it;
 	const u8 *l;
-	int err;
+	int r;
 
+	it_init(&it, t, -1, plen);
 	*count = 0;
-	err = it_seek(&it, prefix, plen, SEEK_GE);
-	while (!err && (l = it_next(&it, &err))) {
-		if (!has_prefix(l, prefix, plen))
+	r = it_seek(&it, prefix, plen, SEEK_GE);
+	while (!r && (r = it_next(&it, &l)) == IT_LEAF) {
+		r = 0;
+		if (!has_prefix(leaf_key(l), leaf_klen(l), prefix, plen))
 			break;
 		if (++*count == limit)
 			break;
 	}
 	it_free(&it);
-	return err;
+	return r < 0 ? r : 0;
 }
 
 static int key_cmp(const u8 *a, u32 al, const u8 *b, u32 bl)
@@ -316,6 +472,31 @@ static int key_cmp(const u8 *a, u32 al, const u8 *b, u32 bl)
 	return al < bl ? -1 : al > bl;
 }
 
+/*
+ * Where a delimiter scan starts: after @sa, or when @sa holds the
+ * delimiter after the prefix, after everything under its first common
+ * prefix (none of which is greater than @sa once rolled up).  The path of
+ * every entry left on the stack then holds no delimiter after the prefix,
+ * which it_next() relies on.
+ */
+static int scan_seek(struct holt_iter *it, const struct holt_scan_args *a)
+{
+	const u8 *sa = a->start_after, *q;
+
+	if (!sa || key_cmp(sa, a->salen, a->prefix, a->plen) < 0)
+		return it_seek(it, a->prefix, a->plen, SEEK_GE);
+	if (!has_prefix(sa, a->salen, a->prefix, a->plen)) {
+		/* past every key under the prefix */
+		it->sp = 0;
+		return 0;
+	}
+	q = a->delimiter < 0 ? NULL :
+	    memchr(sa + a->plen, a->delimiter, a->salen - a->plen);
+	if (q)
+		return it_seek(it, sa, (u32)(q - sa) + 1, SEEK_AFTER);
+	return it_seek(it, sa, a->salen, SEEK_GT);
+}
+
 /**
  * holt_tree_scan() - visit keys in order (see struct holt_scan_args)
  * @t: tree
@@ -323,7 +504,15 @@ static int key_cmp(const u8 *a, u32 al, const u8 *b, u32 bl)
  * @fn: called for every item; non-zero stops the scan
  * @ctx: passed to @fn
  *
- * Items point into frame memory; @fn must not mutate the tree.
+ * Keys and values of keys point into frame memory; the key of a common
+ * prefix is valid during the call only.  @fn must not mutate the tree.
+ *
+ * A delimiter rolls up a subtree where the walk crosses it: the common
+ * prefix comes from the walk's own path, and the subtree is skipped
+ * without going down, unless a tree with deletes may hold no live key
+ * there (then the walk goes down to the first live key).  A leaf whose
+ * key holds the delimiter below the point where it hangs is the only key
+ * of its subtree, so rolling it up needs no seek either.
  *
  * Context: the caller excludes writers; allocates a stack.
  * Return: 0, @fn's non-zero return, -EINVAL, -E2BIG, -ENOMEM or -EUCLEAN.
@@ -331,58 +520,57 @@ static int key_cmp(const u8 *a, u32 al, const u8 *b, u32 bl)
 int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 		   holt_scan_fn fn, void *ctx)
 {
-	struct holt_iter it = { .t = t };
+	struct holt_iter it;
 	const u8 *p = args->prefix, *sa = args->start_after;
 	u32 plen = args->plen, salen = args->salen;
+	int delim = args->delimiter;
 	u64 n = 0;
 	const u8 *l;
-	int err;
+	int err, r;
 
 	if (plen > HOLT_KEY_MAX || (sa && salen > HOLT_KEY_MAX))
 		return -E2BIG;
-	if ((plen && !p) || args->delimiter < -1 || args->delimiter > 255 ||
-	    !fn)
+	if ((plen && !p) || delim < -1 || delim > 255 || !fn)
 		return -EINVAL;
-	if (sa && key_cmp(sa, salen, p, plen) >= 0)
-		err = it_seek(&it, sa, salen, SEEK_GT);
-	else
-		err = it_seek(&it, p, plen, SEEK_GE);
-	while (!err && (l = it_next(&it, &err))) {
+	it_init(&it, t, delim, plen);
+	err = scan_seek(&it, args);
+	while (!err && (r = it_next(&it, &l)) != IT_END) {
 		struct holt_scan_item item = { 0 };
-		const u8 *k = leaf_key(l);
-		u32 kl = leaf_klen(l), i;
+		const u8 *q = NULL;
 
-		if (!has_prefix(l, p, plen))
+		if (r < 0) {
+			err = r;
 			break;
-		if (args->delimiter >= 0) {
-			for (i = plen; i < kl; i++)
-				if (k[i] == (u8)args->delimiter)
-					break;
-			if (i < kl) {
-				u32 cl = i + 1;
-				bool show = !sa || key_cmp(k, cl, sa, salen) > 0;
-
-				if (show) {
-					item.key = k;
-					item.klen = cl;
-					item.is_prefix = true;
-					err = fn(ctx, &item);
-					if (err)
-						break;
-				}
-				/* k stays valid: the tree does not change */
-				err = it_seek(&it, k, cl, SEEK_AFTER);
-				if (show && args->limit && ++n >= args->limit)
-					break;
-				continue;
-			}
 		}
-		item.key = k;
-		item.klen = kl;
-		item.version = holt_get_le64(l + LEAF_SEQ);
-		if (!(args->flags & HOLT_SCAN_KEYS_ONLY)) {
-			item.val = leaf_val(l);
-			item.vlen = leaf_vlen(l);
+		if (r == IT_PREFIX) {
+			item.key = it.kb;
+			item.klen = it.roll_len;
+			if (bcmp_n(item.key, p, plen))
+				break;
+			item.is_prefix = true;
+		} else {
+			item.key = leaf_key(l);
+			item.klen = leaf_klen(l);
+			if (!has_prefix(item.key, item.klen, p, plen))
+				break;
+			if (delim >= 0)
+				q = memchr(item.key + plen, delim,
+					   item.klen - plen);
+		}
+		if (q) {
+			/* a lone leaf above its delimiter */
+			item.klen = (u32)(q - item.key) + 1;
+			item.is_prefix = true;
+		}
+		if (item.is_prefix) {
+			if (sa && key_cmp(item.key, item.klen, sa, salen) <= 0)
+				continue;
+		} else {
+			item.version = holt_get_le64(l + LEAF_SEQ);
+			if (!(args->flags & HOLT_SCAN_KEYS_ONLY)) {
+				item.val = leaf_val(l);
+				item.vlen = leaf_vlen(l);
+			}
 		}
 		err = fn(ctx, &item);
 		if (err)

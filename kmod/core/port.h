@@ -65,6 +65,22 @@ static inline void *holt_port_frame_alloc(size_t size)
 	return vzalloc(size);
 }
 
+/*
+ * A frame whose bytes are not cleared: for rebuilds, which write every
+ * byte below their cursor (bytes above it never leave the engine, see
+ * holt_frame_copy_out()).
+ */
+static inline void *holt_port_frame_alloc_raw(size_t size)
+{
+	struct page *page;
+
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+			   get_order(size));
+	if (page)
+		return page_address(page);
+	return vmalloc(size);
+}
+
 static inline void holt_port_frame_free(void *p, size_t size)
 {
 	if (!p)
@@ -134,6 +150,10 @@ typedef int64_t s64;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
+
 #ifndef min
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
@@ -195,6 +215,27 @@ static inline void *holt_port_frame_alloc(size_t size)
 	if (!p)
 		return NULL;
 	memset(p, 0, size);
+	holt_port_live_allocs++;
+	return p;
+}
+
+/*
+ * A frame whose bytes are not cleared (see the kernel side).  Sanitized
+ * builds (the tests) fill it with a pattern instead, so that a reader of
+ * bytes nobody wrote sees junk rather than lucky zeros.
+ */
+static inline void *holt_port_frame_alloc_raw(size_t size)
+{
+	void *p;
+
+	if (holt_port_should_fail())
+		return NULL;
+	p = aligned_alloc(4096, size);
+	if (!p)
+		return NULL;
+#ifdef __SANITIZE_ADDRESS__
+	memset(p, 0xa5, size);
+#endif
 	holt_port_live_allocs++;
 	return p;
 }

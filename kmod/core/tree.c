@@ -470,15 +470,6 @@ struct put_plan {
 	u32 nodes;	/* bodies added */
 };
 
-static u32 common_len(const u8 *a, const u8 *b, u32 n)
-{
-	u32 i = 0;
-
-	while (i < n && a[i] == b[i])
-		i++;
-	return i;
-}
-
 static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		    struct put_plan *p)
 {
@@ -511,7 +502,7 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 				return 0;
 			}
 			p->kase = PUT_LEAF_SPLIT;
-			p->m = common_len(leaf_key(n) + d, key + d,
+			p->m = holt_common_len(leaf_key(n) + d, key + d,
 					  (lk < klen ? lk : klen) - d);
 			p->need = lsz + HOLT_N4_SIZE +
 				  (p->m ? pfx_size_len(p->m) : 0);
@@ -519,7 +510,7 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 			return 0;
 		case HOLT_N_PREFIX:
 			len = rd16(n + PFX_LEN);
-			p->m = common_len(n + PFX_BYTES, key + d,
+			p->m = holt_common_len(n + PFX_BYTES, key + d,
 					  len < klen - d ? len : klen - d);
 			if (p->m == len) {
 				p->slot = holt_dec(p->cur) + PFX_CHILD;
@@ -843,6 +834,10 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		if (err)
 			return err;
 		seq = tree_next_seq(t);
+		/* outside batches: a rollback could bring back a hollow tree */
+		if (p.kase == PUT_EMPTY && p.fid == HOLT_ROOT_FRAME &&
+		    t->nr_frames == 1 && !t->jnl)
+			t->dense = true;
 		put_apply(t, &p, key, klen, val, vlen, seq);
 		if (!exists)
 			t->nr_keys++;
@@ -922,6 +917,7 @@ static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 	holt_jnl_write(t, fid, 0, HDR_MUTABLE_END);
 	holt_jnl_write(t, fid, (u32)(l - f), HOLT_LEAF_HDR);
 	l[LEAF_TOMB] = 1;
+	t->dense = false;
 	seq = tree_next_seq(t);
 	holt_put_le64(seq, l + LEAF_SEQ);
 	if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
@@ -1450,7 +1446,7 @@ int holt_tree_frame_copy(struct holt_tree *t, u32 i, void *buf)
 			continue;
 		if (i--)
 			continue;
-		memcpy(buf, t->frames[id], HOLT_FRAME_SIZE);
+		holt_frame_copy_out(buf, t->frames[id]);
 		holt_frame_seal(buf);
 		return 0;
 	}

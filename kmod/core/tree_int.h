@@ -50,6 +50,12 @@ struct holt_tree {
 	struct holt_jnl *jnl;	/* non-NULL while a batch applies */
 	struct holt_jnl spare;	/* journal buffer kept between batches */
 	bool no_maint;		/* no merges (inside batches) */
+	/*
+	 * No delete since the tree was last seen empty (one frame, EmptyRoot):
+	 * every subtree then holds a live key, which lets a delimiter scan
+	 * roll a subtree up without going down (iter.c).
+	 */
+	bool dense;
 };
 
 static inline u8 *tree_frame(struct holt_tree *t, u64 id)

@@ -389,7 +389,7 @@ int holt_tree_frame_copy_id(struct holt_tree *t, u32 id, void *buf)
 
 	if (!f)
 		return -ENOENT;
-	memcpy(buf, f, HOLT_FRAME_SIZE);
+	holt_frame_copy_out(buf, f);
 	holt_frame_seal(buf);
 	return 0;
 }

@@ -6,6 +6,8 @@
 #   make bench                       build and run (20k objstore keys)
 #   make bench ARGS='-n 1000000 --shape fs --json'
 #   make bench-build                 only build $(BUILD)/bench/holt-bench
+#   make bench-prof                  build $(BUILD)/bench/holt-prof, a driver
+#                                    of the holt core alone for callgrind
 #
 # Not part of make check: a benchmark is not pass/fail.  stdout carries only
 # the program's output, so `make -s bench ARGS=--json | jq` works.
@@ -15,7 +17,9 @@ BENCH_BIN := $(BUILD)/bench/holt-bench
 BENCH_SRCS := $(sort $(wildcard $(BENCH_DIR)/*.c))
 BENCH_LIBS := -llmdb -lrocksdb -lJudy -lm
 
-.PHONY: bench bench-build bench-deps
+PROF_BIN := $(BUILD)/bench/holt-prof
+
+.PHONY: bench bench-build bench-deps bench-prof
 
 bench-deps:
 	@$(SRC)/scripts/deps.sh bench
@@ -32,3 +36,11 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_DIR)/bench.h $(CORE_HDRS) \
 bench:
 	@$(MAKE) -C $(SRC) --no-print-directory bench-build >&2
 	@$(BENCH_BIN) $(ARGS)
+
+bench-prof: $(PROF_BIN)
+
+$(PROF_BIN): $(BENCH_DIR)/prof/holt-prof.c $(BENCH_DIR)/keys.c \
+	     $(BENCH_DIR)/bench.h $(CORE_HDRS) $(BUILD)/core-opt/libholtcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(OPT_FLAGS) -o $@ $(BENCH_DIR)/prof/holt-prof.c \
+		$(BENCH_DIR)/keys.c $(BUILD)/core-opt/libholtcore.a -lm

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * holt-prof.c - a small driver of the holt core for callgrind: the same
+ * objstore keys as holt-bench, inserted in a random order, then random
+ * gets and directory listings with delimiter '/' (a random key, then the
+ * root or one of its ancestor directories, limit 1000).  Each phase is one
+ * noinline function, so that
+ *
+ *   valgrind --tool=callgrind --toggle-collect=prof_get \
+ *	build/bench/holt-prof 1000000 100000 2000
+ *
+ * counts only the gets (instructions per get = total / ops).  Natively it
+ * prints the wall time of each phase and of the listings by level.
+ *
+ *   holt-prof [keys [gets [listings]]]   (default 1000000 100000 2000)
+ */
+#include "../bench.h"
+#include "tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct bench_keys ks;
+static struct holt_tree *tree;
+static size_t *order;
+static u8 value[64];
+static double lvl_ns[8];
+static long lvl_lists[8], lvl_items[8];
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int count_item(void *ctx, const struct holt_scan_item *it)
+{
+	(*(long *)ctx)++;
+	return 0;
+}
+
+__attribute__((__noinline__)) void prof_insert(size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct bench_key *k = &ks.k[order[i]];
+
+		if (holt_tree_put(tree, k->p, k->len, value,
+				  16 + k->len % 48, 0, 0, NULL))
+			bench_die("put failed");
+	}
+}
+
+__attribute__((__noinline__)) void prof_get(size_t n, size_t ops, uint64_t *rng)
+{
+	size_t i;
+
+	for (i = 0; i < ops; i++) {
+		const struct bench_key *k = &ks.k[bench_rand(rng) % n];
+		struct holt_ref r;
+
+		if (holt_tree_get(tree, k->p, k->len, &r))
+			bench_die("get failed");
+	}
+}
+
+__attribute__((__noinline__)) void prof_list(size_t n, size_t lists,
+					 uint64_t *rng)
+{
+	size_t i;
+
+	for (i = 0; i < lists; i++) {
+		const struct bench_key *k = &ks.k[bench_rand(rng) % n];
+		u32 j, levels = 1, pick, plen = 0, lv = 0;
+		struct holt_scan_args a = { .delimiter = '/', .limit = 1000 };
+		long items = 0;
+		double t0;
+
+		for (j = 0; j < k->len; j++)
+			levels += k->p[j] == '/';
+		pick = bench_rand(rng) % levels;
+		for (j = 0; j < k->len && pick; j++)
+			if (k->p[j] == '/' && !--pick)
+				plen = j + 1;
+		for (j = 0; j < plen; j++)
+			lv += k->p[j] == '/';
+		a.prefix = k->p;
+		a.plen = plen;
+		t0 = now_ns();
+		if (holt_tree_scan(tree, &a, count_item, &items))
+			bench_die("scan failed");
+		if (lv < 8) {
+			lvl_ns[lv] += now_ns() - t0;
+			lvl_lists[lv]++;
+			lvl_items[lv] += items;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000;
+	size_t ops = argc > 2 ? strtoul(argv[2], NULL, 0) : 100000;
+	size_t lists = argc > 3 ? strtoul(argv[3], NULL, 0) : 2000;
+	struct holt_tree_config cfg = { 0 };
+	struct holt_tree_stats st;
+	uint64_t rng = 42, seq = 0;
+	double t0, t1, t2, t3;
+	size_t i;
+	int lv;
+
+	if (!n || bench_keys_generate(&ks, "objstore", n, 1))
+		bench_die("cannot generate %zu keys", n);
+	order = malloc(n * sizeof(*order));
+	if (!order)
+		bench_die("out of memory");
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n; i > 1; i--) {
+		size_t j = bench_rand(&rng) % i, x = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = x;
+	}
+	memset(value, 'v', sizeof(value));
+	cfg.seq = &seq;
+	tree = holt_tree_create(&cfg);
+	if (!tree)
+		bench_die("holt_tree_create failed");
+	t0 = now_ns();
+	prof_insert(n);
+	t1 = now_ns();
+	prof_get(n, ops, &rng);
+	t2 = now_ns();
+	prof_list(n, lists, &rng);
+	t3 = now_ns();
+	holt_tree_get_stats(tree, &st);
+	printf("%llu keys, %llu frames, depth %u, fill %.3f, %llu spills\n",
+	       (unsigned long long)st.keys, (unsigned long long)st.frames,
+	       st.depth, (double)st.data_live / st.data_capacity,
+	       (unsigned long long)st.spills);
+	printf("insert %.0f ns/put, get %.0f ns/get, list %.2f us/listing\n",
+	       (t1 - t0) / n, ops ? (t2 - t1) / ops : 0,
+	       lists ? (t3 - t2) / lists / 1000 : 0);
+	for (lv = 0; lv < 8; lv++)
+		if (lvl_lists[lv])
+			printf("  listings of level %d: %ld, %.1f items, %.2f us\n",
+			       lv, lvl_lists[lv],
+			       (double)lvl_items[lv] / lvl_lists[lv],
+			       lvl_ns[lv] / lvl_lists[lv] / 1000);
+	holt_tree_destroy(tree);
+	bench_keys_free(&ks);
+	free(order);
+	return 0;
+}
