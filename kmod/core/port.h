@@ -151,7 +151,8 @@ typedef int64_t s64;
 #endif
 
 #ifndef noinline
-#define noinline __attribute__((__noinline__))
+#include <sys/cdefs.h>
+#define noinline __attribute_noinline__	/* glibc's spelling */
 #endif
 
 #ifndef min

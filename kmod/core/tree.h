@@ -165,8 +165,7 @@ struct holt_batch_op {
 struct holt_tree_stats {
 	u64 keys;		/* live keys */
 	u64 frames;		/* frames in use (in memory or out) */
-	u64 resident;		/* frames in memory; the fields below and
-				 * depth count only these */
+	u64 resident;		/* frames in memory (data_*, depth: these) */
 	u64 frame_bytes;	/* frames * frame size */
 	u64 data_used;		/* bytes of data area in use, live and dead */
 	u64 data_live;		/* bytes of live node bodies */
