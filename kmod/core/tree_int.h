@@ -83,7 +83,7 @@ static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
 	f = holt_port_read_once(t->frames[id]);
 	if (unlikely(!f))
 		return holt_tree_frame_fault(t, id, fp);
-	if (!t->meta[id].ref)
+	if (!holt_port_read_once(t->meta[id].ref))
 		holt_port_write_once(t->meta[id].ref, 1);
 	*fp = f;
 	return 0;
