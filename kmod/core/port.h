@@ -206,20 +206,6 @@ static inline void holt_port_free(void *p)
 	free(p);
 }
 
-static inline void *holt_port_frame_alloc(size_t size)
-{
-	void *p;
-
-	if (holt_port_should_fail())
-		return NULL;
-	p = aligned_alloc(4096, size);
-	if (!p)
-		return NULL;
-	memset(p, 0, size);
-	holt_port_live_allocs++;
-	return p;
-}
-
 /*
  * A frame whose bytes are not cleared (see the kernel side).  Sanitized
  * builds (the tests) fill it with a pattern instead, so that a reader of
@@ -238,6 +224,15 @@ static inline void *holt_port_frame_alloc_raw(size_t size)
 	memset(p, 0xa5, size);
 #endif
 	holt_port_live_allocs++;
+	return p;
+}
+
+static inline void *holt_port_frame_alloc(size_t size)
+{
+	void *p = holt_port_frame_alloc_raw(size);
+
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
