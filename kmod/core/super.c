@@ -235,8 +235,8 @@ int holt_super_check(const struct holt_super *sb, u64 dev_size,
  * the log.  The result has generation 1, slot index 0, an empty log
  * (checkpoint LSN 1 at offset 0, epoch 1), no frame map and no catalog,
  * owned by root with mode 0600.
- * Formatting writes it to slot B with generation 1 and to slot A with
- * generation 2, so that no superblock of an older store survives.
+ * Formatting writes it, generation 1, to slot B and then to slot A (each
+ * with FUA), so that no superblock of an older store survives.
  *
  * Context: any.
  * Return: 0, -EINVAL for a bad @wal_bytes or uuid, -ENOSPC when the device
