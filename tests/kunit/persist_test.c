@@ -795,6 +795,30 @@ static void pt_cut_during_writes(struct kunit *test)
 }
 
 /*
+ * The longest prefix of writes the store holds: the largest m <= @n whose
+ * oracle @after[m] matches every tree, or -1 when none does.
+ */
+static int pt_prefix_held(struct pt_ctx *c, const struct pt_oracle *after,
+			  u32 n)
+{
+	u32 first;
+	int m, t;
+
+	holt_store_read_lock(c->s);
+	for (m = n; m >= 0; m--) {
+		bool same = true;
+
+		for (t = 0; t < PT_TREES; t++)
+			if (pt_diff(c, &after[m], t, &first))
+				same = false;
+		if (same)
+			break;
+	}
+	holt_store_read_unlock(c->s);
+	return m;
+}
+
+/*
  * (h) Async: what holt_store_sync() acknowledged survives; of the writes
  * after it, what survives is a prefix of their order, and it holds every
  * write older than the flush bound.
@@ -804,9 +828,8 @@ static void pt_async_prefix(struct kunit *test)
 	enum { N = 120, HALF = N / 2 };
 	struct pt_ctx *c = test->priv;
 	struct pt_oracle *after;	/* [j]: the oracle after j writes */
-	u32 r = 4242, j, m, first;
-	bool found = false;
-	int t;
+	u32 r = 4242, j;
+	int m;
 
 	after = kunit_kcalloc(test, N + 1, sizeof(*after), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, after);
@@ -826,20 +849,12 @@ static void pt_async_prefix(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pt_attach(c), 0);
 
 	/* the longest prefix of the writes after the sync that matches */
-	holt_store_read_lock(c->s);
-	m = N + 1;
-	while (!found && m--) {
-		found = true;
-		for (t = 0; t < PT_TREES; t++)
-			if (pt_diff(c, &after[m], t, &first))
-				found = false;
-	}
-	holt_store_read_unlock(c->s);
-	KUNIT_ASSERT_TRUE_MSG(test, found,
+	m = pt_prefix_held(c, after, N);
+	KUNIT_ASSERT_TRUE_MSG(test, m >= 0,
 			      "the store is no prefix of the async writes");
 	/* the flush work ran during the pause */
-	KUNIT_EXPECT_GE(test, m, (u32)HALF);
-	kunit_info(test, "%u of %u async writes after the sync survived\n",
+	KUNIT_EXPECT_GE(test, m, (int)HALF);
+	kunit_info(test, "%d of %u async writes after the sync survived\n",
 		   m, N);
 	c->o = after[m];
 	pt_verify(test, c);
@@ -856,9 +871,8 @@ static void pt_async_torn_commit(struct kunit *test)
 	enum { N = 60 };
 	struct pt_ctx *c = test->priv;
 	struct pt_oracle *after;
-	u32 r = 99, x, j, m, first, total = 0;
-	bool found;
-	int t;
+	u32 r = 99, x, j, total = 0;
+	int m;
 
 	after = kunit_kcalloc(test, N + 1, sizeof(*after), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, after);
@@ -881,17 +895,8 @@ static void pt_async_torn_commit(struct kunit *test)
 		KUNIT_ASSERT_EQ_MSG(test, pt_attach_mode(c,
 							 HOLT_DURABILITY_ASYNC),
 				    0, "attach after torn commit %u", x);
-		holt_store_read_lock(c->s);
-		found = false;
-		m = N + 1;
-		while (!found && m--) {
-			found = true;
-			for (t = 0; t < PT_TREES; t++)
-				if (pt_diff(c, &after[m], t, &first))
-					found = false;
-		}
-		holt_store_read_unlock(c->s);
-		KUNIT_ASSERT_TRUE_MSG(test, found,
+		m = pt_prefix_held(c, after, N);
+		KUNIT_ASSERT_TRUE_MSG(test, m >= 0,
 				      "torn commit %u: the store is no prefix of the staged writes",
 				      x);
 		total += m;
