@@ -1404,6 +1404,8 @@ static int holt_nl_put_stats(struct sk_buff *msg, struct holt_store_tree *st)
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_LOADS, ts.loads,
 			      HOLT_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_EVICTIONS, ts.evictions,
+			      HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_HINT_BYTES, ts.hint_bytes,
 			      HOLT_STATS_A_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;

@@ -605,8 +605,18 @@ static void frame_replace(struct holt_tree *t, u32 fid, u8 *nf)
 {
 	u8 *old = t->frames[fid];
 
-	t->frames[fid] = nf;
+	tree_frame_install(t, fid, nf);
 	holt_jnl_frame(t, fid, old);
+	holt_hint_frame(t, fid);
+}
+
+/* The new child frame @xid of a spillover gets its memory @xf. */
+static void frame_add(struct holt_tree *t, u32 xid, u8 *xf)
+{
+	tree_frame_install(t, xid, xf);
+	t->nr_frames++;
+	holt_jnl_frame(t, xid, NULL);
+	holt_hint_frame(t, xid);
 }
 
 /**
@@ -1211,9 +1221,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		err = lift_build(t, fid, pk, &nf);
 		if (err)
 			goto free_x;
-		t->frames[xid] = xf;
-		t->nr_frames++;
-		holt_jnl_frame(t, xid, NULL);
+		frame_add(t, xid, xf);
 		lift_apply(t, pk, sf, xid);
 		frame_replace(t, fid, nf);
 		t->spills++;
@@ -1262,9 +1270,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 			goto free_x;
 	}
 install:
-	t->frames[xid] = xf;
-	t->nr_frames++;
-	holt_jnl_frame(t, xid, NULL);
+	frame_add(t, xid, xf);
 	frame_replace(t, fid, nf);
 	t->spills++;
 done:
@@ -1368,7 +1374,7 @@ int holt_merge_frame(struct holt_tree *t, u32 xid)
 	if (err)
 		return err;
 	frame_replace(t, gid, nf);
-	t->frames[xid] = NULL;
+	tree_frame_install(t, xid, NULL);
 	t->nr_frames--;
 	holt_jnl_frame(t, xid, x);
 	t->merges++;

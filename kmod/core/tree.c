@@ -137,6 +137,8 @@ static void jnl_rollback(struct holt_tree *t, struct holt_jnl *j)
 
 		if (r[0] == JNL_WRITE) {
 			memcpy(t->frames[fid] + off, r + JNL_REC_HDR, len);
+			/* leaves written since may be gone: no hint into them */
+			t->meta[fid].epoch = ++t->epochs;
 		} else {
 			u8 *old, *cur = t->frames[fid];
 
@@ -147,7 +149,7 @@ static void jnl_rollback(struct holt_tree *t, struct holt_jnl *j)
 				t->nr_frames--;
 			if (old && !cur)
 				t->nr_frames++;
-			t->frames[fid] = old;
+			tree_frame_install(t, fid, old);
 		}
 		end -= total;
 	}
@@ -321,6 +323,7 @@ void holt_tree_destroy(struct holt_tree *t)
 	holt_port_free(t->frames);
 	holt_port_free(t->meta);
 	holt_port_free(t->spare.buf);
+	holt_hint_free(t);
 	holt_port_free(t);
 }
 
@@ -410,6 +413,28 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 	}
 }
 
+/*
+ * tree_lookup() through the hint table first (hint.c); a walk that finds
+ * the leaf leaves a hint for the next time.
+ */
+static int tree_find(struct holt_tree *t, const u8 *key, u32 klen,
+		     u32 *fidp, u8 **leafp)
+{
+	u32 h;
+	int err;
+
+	if (!t->hints.b)
+		return tree_lookup(t, key, klen, fidp, leafp);
+	h = holt_hint_hash(key, klen);
+	*leafp = (u8 *)holt_hint_find(t, h, key, klen, fidp);
+	if (*leafp)
+		return 0;
+	err = tree_lookup(t, key, klen, fidp, leafp);
+	if (!err)
+		holt_hint_set(t, h, *fidp, *leafp);
+	return err;
+}
+
 static void ref_fill(struct holt_ref *out, const u8 *l)
 {
 	out->key = leaf_key(l);
@@ -438,7 +463,7 @@ int holt_tree_get(struct holt_tree *t, const u8 *key, u32 klen,
 
 	if (err)
 		return err;
-	err = tree_lookup(t, key, klen, &fid, &l);
+	err = tree_find(t, key, klen, &fid, &l);
 	if (err)
 		return err;
 	if (leaf_dead(l))
@@ -654,12 +679,13 @@ static void set_slot(struct holt_tree *t, struct put_plan *p, u16 v)
 	wr16(p->f + p->slot, v);
 }
 
-static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
-		      u32 klen, const u8 *val, u32 vlen, u64 seq)
+/* Apply the plan; returns the enc of the key's leaf. */
+static u16 put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
+		     u32 klen, const u8 *val, u32 vlen, u64 seq)
 {
 	u8 *f = p->f, *n = f + holt_dec(p->cur);
 	u32 d = p->depth, off, len, rest;
-	u16 lf, nd, pf;
+	u16 lf = p->cur, nd, pf;
 
 	holt_jnl_write(t, p->fid, 0, HDR_MUTABLE_END);
 	switch (p->kase) {
@@ -683,22 +709,22 @@ static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 			if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
 				holt_put_le64(seq, f + HDR_MAX_SEQ);
 			if (!was_dead)
-				return;
+				return lf;
 			hdr32_add(f, HDR_LEAVES, 1);
-			return;
+			return lf;
 		}
 		lf = new_leaf(f, key, klen, val, vlen, seq);
 		set_slot(t, p, lf);
 		mark_dead(f, osz);
 		if (!was_dead)
 			hdr32_add(f, HDR_LEAVES, -1);
-		return;
+		return lf;
 	}
 	case PUT_TERM:
 		lf = new_leaf(f, key, klen, val, vlen, seq);
 		holt_jnl_write(t, p->fid, holt_dec(p->cur) + NODE_TERM, 2);
 		wr16(n + NODE_TERM, lf);
-		return;
+		return lf;
 	case PUT_ADD:
 		lf = new_leaf(f, key, klen, val, vlen, seq);
 		if (node_count(n) >= node_capacity(n[1])) {
@@ -707,7 +733,7 @@ static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 			holt_node_add(f + off, key[d], lf);
 			set_slot(t, p, holt_enc(off));
 			mark_dead(f, inner_size(n[1]));
-			return;
+			return lf;
 		}
 		if (n[1] == HOLT_N_48) {
 			holt_jnl_write(t, p->fid, holt_dec(p->cur), 8);
@@ -724,13 +750,13 @@ static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 				       inner_size(n[1]));
 		}
 		holt_node_add(n, key[d], lf);
-		return;
+		return lf;
 	case PUT_EMPTY:
 		lf = new_leaf(f, key, klen, val, vlen, seq);
 		nd = new_pair(f, key[d], lf, -1, 0);
 		set_slot(t, p, nd);
 		mark_dead(f, HOLT_EMPTY_SIZE);
-		return;
+		return lf;
 	case PUT_LEAF_SPLIT: {
 		u32 e = d + p->m, lk = leaf_klen(n);
 		const u8 *ok = leaf_key(n);
@@ -741,7 +767,7 @@ static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 		if (p->m)
 			nd = new_prefix(f, key + d, p->m, nd);
 		set_slot(t, p, nd);
-		return;
+		return lf;
 	}
 	case PUT_PFX_SPLIT:
 		len = rd16(n + PFX_LEN);
@@ -756,8 +782,9 @@ static void put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 			nd = new_prefix(f, n + PFX_BYTES, p->m, nd);
 		set_slot(t, p, nd);
 		mark_dead(f, pfx_size_len(len));
-		return;
+		return lf;
 	}
+	return lf;
 }
 
 static bool frame_fits(struct holt_tree *t, const u8 *f, u32 need, u32 nodes,
@@ -803,6 +830,7 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		const u8 *l;
 		bool exists;
 		u64 seq;
+		u16 lf;
 
 		err = put_walk(t, key, klen, vlen, &p);
 		if (err)
@@ -838,9 +866,12 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		if (p.kase == PUT_EMPTY && p.fid == HOLT_ROOT_FRAME &&
 		    t->nr_frames == 1 && !t->jnl)
 			t->dense = true;
-		put_apply(t, &p, key, klen, val, vlen, seq);
-		if (!exists)
-			t->nr_keys++;
+		lf = put_apply(t, &p, key, klen, val, vlen, seq);
+		if (t->hints.b)
+			holt_hint_set(t, holt_hint_hash(key, klen), p.fid,
+				      p.f + holt_dec(lf));
+		if (!exists && ++t->nr_keys > t->hints.grow_at)
+			holt_hint_grow(t);
 		if (version)
 			*version = seq;
 		return 0;
@@ -902,7 +933,7 @@ static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 	u64 seq;
 	int err;
 
-	err = tree_lookup(t, key, klen, &fid, &l);
+	err = tree_find(t, key, klen, &fid, &l);
 	if (err)
 		return err;
 	if (leaf_dead(l))
@@ -1402,6 +1433,7 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
 	st->loads = (u64)holt_atomic_read(&t->loads);
 	st->evictions = t->evictions;
 	st->depth = tree_depth(t);
+	st->hint_bytes = holt_hint_bytes(t);
 }
 
 /**

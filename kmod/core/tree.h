@@ -176,6 +176,7 @@ struct holt_tree_stats {
 	u64 merges;
 	u64 loads;		/* frames read back through the loader */
 	u64 evictions;		/* frames evicted */
+	u64 hint_bytes;		/* memory of the hint table (hint.c) */
 	u32 depth;		/* frames on the longest root-to-leaf path */
 };
 

@@ -7,6 +7,7 @@
 #define HOLT_CORE_TREE_INT_H
 
 #include "frame.h"
+#include "hint.h"
 
 /*
  * The undo journal of a batch: every in-place write to existing frame
@@ -26,11 +27,13 @@ struct holt_jnl {
  * knows the frame is clean while it is unchanged.  @out is set while the
  * frame is in use but not in memory (evicted: its loader can read it back).
  * @ref is set by every walk that enters the frame (for a clock eviction).
+ * @epoch is new each time the id gets new memory (hint.c).
  */
 struct holt_frame_loader;
 
 struct holt_fmeta {
 	u64 gen;
+	u32 epoch;
 	u8 out;
 	u8 ref;
 };
@@ -45,6 +48,8 @@ struct holt_tree {
 	struct holt_atomic nr_out;	/* in use but not in memory */
 	struct holt_atomic loads;	/* frames read back by the loader */
 	const struct holt_frame_loader *loader;
+	struct holt_hint_table hints;
+	u32 epochs;		/* the last frame epoch given out */
 	u64 nr_keys;
 	u64 spills, compactions, merges, evictions;
 	struct holt_jnl *jnl;	/* non-NULL while a batch applies */
@@ -87,6 +92,17 @@ static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
 		holt_port_write_once(t->meta[id].ref, 1);
 	*fp = f;
 	return 0;
+}
+
+/*
+ * Frame id @fid gets new memory @f (NULL: released): its leaves may sit
+ * anywhere now, so it gets a new epoch and hints into the old memory stop
+ * matching.
+ */
+static inline void tree_frame_install(struct holt_tree *t, u32 fid, u8 *f)
+{
+	t->frames[fid] = f;
+	t->meta[fid].epoch = ++t->epochs;
 }
 
 /* A frame changes (journaled write, new memory, released). */

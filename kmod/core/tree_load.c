@@ -243,6 +243,10 @@ static struct holt_tree *tl_open(const struct holt_tree_config *cfg,
 	if (*t->seq < cx->max_seq)
 		*t->seq = cx->max_seq;
 	t->loader = cx->loader;
+	/* a hint table for the keys, with the frames in memory hinted */
+	holt_hint_grow(t);
+	for (id = 1; id < cx->nr_ids; id++)
+		holt_hint_frame(t, id);
 	*err = 0;
 out:
 	if (cx->kept) {

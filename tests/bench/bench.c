@@ -624,11 +624,13 @@ static void report_json(struct engine_run *runs, size_t nr)
 	printf("}");
 	if (holt_mem_done && holt_mem.keys)
 		printf(", \"holt_memory\": {\"frame_bytes_per_key\": %.1f, "
-		       "\"avg_fill\": %.3f, \"rss_bytes_per_key\": %.1f}",
+		       "\"avg_fill\": %.3f, \"rss_bytes_per_key\": %.1f, "
+		       "\"hint_bytes_per_key\": %.1f}",
 		       (double)holt_mem.frame_bytes / holt_mem.keys,
 		       holt_mem.data_capacity ?
 		       (double)holt_mem.data_live / holt_mem.data_capacity : 0,
-		       (double)holt_rss / holt_mem.keys);
+		       (double)holt_rss / holt_mem.keys,
+		       (double)holt_mem.hint_bytes / holt_mem.keys);
 	printf("}\n");
 }
 
@@ -693,7 +695,9 @@ static void report_table(const struct workload *w, struct engine_run *runs,
 		       holt_mem.data_capacity : 0,
 		       holt_mem.data_capacity ? (double)holt_mem.data_used /
 		       holt_mem.data_capacity : 0);
-		printf("  RSS growth per key    %.1f\n",
+		printf("  hint table per key    %.1f\n",
+		       (double)holt_mem.hint_bytes / holt_mem.keys);
+		printf("  RSS growth per key    %.1f (all of it)\n",
 		       (double)holt_rss / holt_mem.keys);
 	}
 }

@@ -103,6 +103,7 @@ struct bench_holt_mem {
 	uint64_t data_used;
 	uint64_t data_live;
 	uint64_t data_capacity;
+	uint64_t hint_bytes;
 	uint32_t depth;
 };
 

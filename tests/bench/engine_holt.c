@@ -143,6 +143,7 @@ void bench_holt_memory(void *e, struct bench_holt_mem *m)
 	m->data_used = st.data_used;
 	m->data_live = st.data_live;
 	m->data_capacity = st.data_capacity;
+	m->hint_bytes = st.hint_bytes;
 	m->depth = st.depth;
 }
 

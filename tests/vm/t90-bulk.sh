@@ -53,10 +53,12 @@ holt attach --memory leak >/dev/null 2>&1
 holt load "$T_DIR/bulk.tsv" >/dev/null 2>&1
 m1=$(memfree)
 fr=$(holt stats | awk '$1 == "frames" { print $2 }')
+hb=$(holt stats | awk '$1 == "hint_bytes" { print $2 }')
 holt detach leak >/dev/null 2>&1
 sync
 echo 3 >/proc/sys/vm/drop_caches
 m2=$(memfree)
 echo "   MemFree: ${m0} kB before, ${m1} kB loaded ($fr frames), ${m2} kB after detach"
 check "the loaded store used memory (frames: $fr)" [ $((m0 - m1)) -gt 2048 ]
+check "the loaded tree has a hint table ($hb bytes)" [ "${hb:-0}" -gt 0 ]
 check "detach gives the frames back (within 2 MiB)" [ $((m0 - m2)) -lt 2048 ]

@@ -693,6 +693,7 @@ struct holt_stats {
 	uint64_t resident;
 	uint64_t loads;
 	uint64_t evictions;
+	uint64_t hint_bytes;
 };
 
 /**

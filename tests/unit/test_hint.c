@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_hint.c - the hint table (kmod/core/hint.c): gets that skip the walk
+ * must still give the key's current leaf after every way a leaf moves.
+ *
+ * The model test checks every get against its oracle with hints on; these
+ * cases pin each rule of hint.c's DOC on its own, through the table
+ * itself (holt_hint_find), so that breaking one rule fails here by name:
+ * a put points the key's hint at its new leaf, a rebuild hints the new
+ * frame again, new memory for a frame id stops old hints (epoch), a batch
+ * that rolls back leaves no hint to the leaves it wrote, the table grows
+ * without losing its entries, and a tree without a table still answers.
+ */
+#include "tree_int.h"
+#include "hint.h"
+#include "harness.h"
+
+#include <stdio.h>
+
+#define NKEYS 20000u
+
+static u32 mkkey(u8 *k, u32 i)
+{
+	return (u32)snprintf((char *)k, 64, "bucket-%02u/dir-%u/file-%05u.bin",
+			     i % 17, i % 101, i);
+}
+
+/* A value whose length and bytes depend on the key and a generation. */
+static u32 mkval(u8 *v, u32 i, u32 gen)
+{
+	u32 n = 8 + (i + gen * 7) % 40, j;
+
+	for (j = 0; j < n; j++)
+		v[j] = (u8)(i * 31 + gen * 17 + j);
+	return n;
+}
+
+static struct holt_tree *mk(u64 *seq, u32 budget)
+{
+	struct holt_tree_config cfg = { .seq = seq, .data_budget = budget };
+	struct holt_tree *t = holt_tree_create(&cfg);
+
+	CHECK(t, "create");
+	return t;
+}
+
+static const u8 *find(struct holt_tree *t, const u8 *k, u32 kl)
+{
+	u32 fid;
+
+	return holt_hint_find(t, holt_hint_hash(k, kl), k, kl, &fid);
+}
+
+/*
+ * Every hinted key of 0..@n must name a leaf with generation @gen's value;
+ * returns how many keys had a hint.
+ */
+static u32 check_hints(struct holt_tree *t, u32 n, u32 gen)
+{
+	u8 k[64], v[64];
+	u32 i, kl, vl, hits = 0;
+
+	for (i = 0; i < n; i++) {
+		const u8 *l;
+
+		kl = mkkey(k, i);
+		l = find(t, k, kl);
+		if (!l)
+			continue;
+		hits++;
+		vl = mkval(v, i, gen);
+		CHECK(!leaf_dead(l), "key %u: hint to a tombstone", i);
+		CHECK(leaf_vlen(l) == vl && !memcmp(leaf_val(l), v, vl),
+		      "key %u: hint to an old leaf (generation %u wanted)", i,
+		      gen);
+	}
+	return hits;
+}
+
+static void put_all(struct holt_tree *t, u32 n, u32 gen)
+{
+	u8 k[64], v[64];
+	u32 i, kl, vl;
+
+	for (i = 0; i < n; i++) {
+		kl = mkkey(k, i);
+		vl = mkval(v, i, gen);
+		CHECK_EQ(holt_tree_put(t, k, kl, v, vl, 0, 0, NULL), 0);
+	}
+}
+
+/* Puts, updates to new leaves, spills and compaction keep hints right. */
+static void hints_follow_leaves(void)
+{
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 64 * 1024);
+	struct holt_tree_stats st;
+	u32 hits;
+
+	harness_phase = "hints follow leaves";
+	put_all(t, NKEYS, 0);
+	holt_tree_get_stats(t, &st);
+	CHECK(st.spills > 10, "only %llu spills", (unsigned long long)st.spills);
+	hits = check_hints(t, NKEYS, 0);
+	/* rebuilt frames are hinted again: nearly every key has one */
+	CHECK(hits > NKEYS * 85 / 100, "%u of %u keys hinted", hits, NKEYS);
+	put_all(t, NKEYS, 1);	/* other lengths: new leaf bodies */
+	hits = check_hints(t, NKEYS, 1);
+	CHECK(hits > NKEYS * 85 / 100, "%u of %u after updates", hits, NKEYS);
+	CHECK_EQ(holt_tree_compact(t), 0);
+	hits = check_hints(t, NKEYS, 1);
+	CHECK(hits > NKEYS * 85 / 100, "%u of %u after compaction", hits,
+	      NKEYS);
+	holt_tree_get_stats(t, &st);
+	CHECK(st.hint_bytes >= NKEYS / 4 * sizeof(struct holt_hint_bucket),
+	      "table of %llu bytes", (unsigned long long)st.hint_bytes);
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
+/* New memory for a frame id (same bytes, even) stops its old hints. */
+static void new_memory_new_epoch(void)
+{
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 0);
+	struct holt_ref r;
+	u8 k[64], *copy, *old;
+	u32 kl;
+
+	harness_phase = "epoch";
+	put_all(t, 100, 0);
+	kl = mkkey(k, 7);
+	CHECK(find(t, k, kl), "no hint after put");
+	old = t->frames[HOLT_ROOT_FRAME];
+	copy = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	CHECK(copy, "alloc");
+	memcpy(copy, old, HOLT_FRAME_SIZE);
+	tree_frame_install(t, HOLT_ROOT_FRAME, copy);
+	holt_port_frame_free(old, HOLT_FRAME_SIZE);
+	CHECK(!find(t, k, kl), "a hint outlived its frame's memory");
+	CHECK_EQ(holt_tree_get(t, k, kl, &r), 0);	/* walks, hints again */
+	CHECK(find(t, k, kl) == r.key - HOLT_LEAF_HDR, "get left no hint");
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
+/* A batch that fails leaves no hint to the leaves it wrote. */
+static void batch_rollback(void)
+{
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 64 * 1024);
+	u8 k[64], v[64], big[2000];
+	struct holt_batch_op ops[2] = { { 0 } };
+	u32 kl, vl, failed, i;
+
+	harness_phase = "batch rollback";
+	put_all(t, NKEYS, 0);
+	memset(big, 'b', sizeof(big));
+	for (i = 0; i < NKEYS; i += 97) {
+		kl = mkkey(k, i);
+		ops[0].op = HOLT_BOP_PUT;
+		ops[0].key = k;
+		ops[0].klen = kl;
+		ops[0].val = big;
+		ops[0].vlen = sizeof(big);
+		ops[1].op = HOLT_BOP_ASSERT_VERSION;
+		ops[1].key = (const u8 *)"absent";
+		ops[1].klen = 6;
+		ops[1].version = 1;
+		CHECK_EQ(holt_tree_batch(t, ops, 2, &failed), -ECANCELED);
+	}
+	check_hints(t, NKEYS, 0);	/* none may name a rolled-back leaf */
+	for (i = 0; i < NKEYS; i += 97) {
+		struct holt_ref r;
+
+		kl = mkkey(k, i);
+		vl = mkval(v, i, 0);
+		CHECK_EQ(holt_tree_get(t, k, kl, &r), 0);
+		CHECK(r.vlen == vl && !memcmp(r.val, v, vl), "key %u", i);
+	}
+	CHECK(check_hints(t, NKEYS, 0) >= NKEYS / 97, "gets left no hints");
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
+/* Growing keeps the entries; without memory for a table gets still work. */
+static void grow_and_no_table(void)
+{
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 0);
+	struct holt_tree_stats st;
+	struct holt_ref r;
+	u8 k[64];
+	u32 kl, i;
+
+	harness_phase = "growth";
+	put_all(t, 4 * NKEYS, 0);
+	holt_tree_get_stats(t, &st);
+	CHECK(st.hint_bytes >= 4 * NKEYS / 4 * sizeof(struct holt_hint_bucket),
+	      "table of %llu bytes", (unsigned long long)st.hint_bytes);
+	CHECK(check_hints(t, 4 * NKEYS, 0) > 4 * NKEYS * 85 / 100,
+	      "growth lost hints");
+	holt_tree_destroy(t);
+	harness_case_ok();
+
+	harness_phase = "no table";
+	t = mk(&seq, 0);
+	kl = mkkey(k, 0);
+	holt_port_fail_countdown = 1;	/* the put's one allocation: the table */
+	CHECK_EQ(holt_tree_put(t, k, kl, k, 1, 0, 0, NULL), 0);
+	holt_port_fail_countdown = 0;
+	holt_tree_get_stats(t, &st);
+	CHECK_EQ(st.hint_bytes, 0);
+	CHECK_EQ(holt_tree_get(t, k, kl, &r), 0);
+	put_all(t, 1000, 0);	/* the table comes with later puts */
+	for (i = 0; i < 1000; i++) {
+		kl = mkkey(k, i);
+		CHECK_EQ(holt_tree_get(t, k, kl, &r), 0);
+	}
+	holt_tree_get_stats(t, &st);
+	CHECK(st.hint_bytes > 0, "no table after 1000 puts");
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
+int main(void)
+{
+	harness_init("test_hint", "HINT_SEED");
+	hints_follow_leaves();
+	new_memory_new_epoch();
+	batch_rollback();
+	grow_and_no_table();
+	CHECK_EQ(holt_port_live_allocs, 0);
+	return harness_done();
+}
