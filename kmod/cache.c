@@ -88,11 +88,14 @@ int holt_cache_read(void *ctx, u32 id, void *buf)
 		err = -EIO;
 		goto fail;
 	}
-	/* the engine validates it too; here the damage gets a log line */
+	/*
+	 * The image the map records (its checksum field and id); the engine
+	 * then checks the bytes against the checksum and validates them, and
+	 * tells holt_cache_damaged() when they fail.
+	 */
 	if (holt_get_le32((u8 *)buf + HDR_CSUM) != crc ||
-	    holt_frame_csum(buf) != crc ||
 	    holt_get_le64((u8 *)buf + HDR_FRAME_ID) != id) {
-		pr_err_ratelimited("store %s: tree %u: frame %u in slot %llu is damaged (checksum or identity)\n",
+		pr_err_ratelimited("store %s: tree %u: frame %u in slot %llu is damaged (not the image the frame map records)\n",
 				   p->s->name, pt->tree, id, slot);
 		err = -EUCLEAN;
 		goto fail;
@@ -104,6 +107,30 @@ int holt_cache_read(void *ctx, u32 id, void *buf)
 fail:
 	atomic64_inc(&p->cache.load_errors);
 	return err;
+}
+
+/**
+ * holt_cache_damaged() - the loader's report of an image that failed the
+ * engine's checks (see &struct holt_frame_loader)
+ * @ctx: the &struct holt_ptree
+ * @id: frame id
+ * @err: the engine's error
+ *
+ * Context: process context; as holt_cache_read().
+ */
+void holt_cache_damaged(void *ctx, u32 id, int err)
+{
+	struct holt_ptree *pt = ctx;
+	struct holt_persist *p = pt->p;
+	u64 slot = HOLT_SLOT_NONE;
+
+	mutex_lock(&p->map_lock);
+	if (id < pt->cap)
+		slot = pt->f[id].slot;
+	mutex_unlock(&p->map_lock);
+	pr_err_ratelimited("store %s: tree %u: frame %u in slot %llu is damaged (checksum or structure, %d)\n",
+			   p->s->name, pt->tree, id, slot, err);
+	atomic64_inc(&p->cache.load_errors);
 }
 
 /**

@@ -47,6 +47,7 @@ void holt_cache_setup(struct holt_persist *p, u32 cache_mb);
 void holt_cache_start(struct holt_persist *p);
 void holt_cache_stop(struct holt_persist *p);
 int holt_cache_read(void *ctx, u32 id, void *buf);
+void holt_cache_damaged(void *ctx, u32 id, int err);
 u32 holt_cache_resident(struct holt_persist *p);
 void holt_cache_check(struct holt_persist *p);
 u32 holt_cache_evict(struct holt_persist *p, u32 target, u32 max,

@@ -81,6 +81,7 @@ struct holt_ptree *holt_ckpt_ptree(struct holt_persist *p, u32 tree,
 	pt->tree = tree;
 	pt->p = p;
 	pt->loader.read = holt_cache_read;
+	pt->loader.damaged = holt_cache_damaged;
 	pt->loader.ctx = pt;
 	list_add_tail(&pt->node, &p->ptrees);
 found:

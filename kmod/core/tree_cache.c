@@ -24,18 +24,24 @@ int holt_tree_frame_read(const struct holt_frame_loader *l, u32 id, u8 **fp)
 	if (!f)
 		return -ENOMEM;
 	err = l->read(l->ctx, id, f);
-	if (!err)
-		err = holt_frame_validate(f, 0);
+	if (err)
+		goto free_frame;
+	err = holt_frame_validate(f, 0);
 	if (!err && holt_get_le64(f + HDR_FRAME_ID) != id)
 		err = -EUCLEAN;
 	if (err) {
-		holt_port_frame_free(f, HOLT_FRAME_SIZE);
-		return err;
+		if (l->damaged)
+			l->damaged(l->ctx, id, err);
+		goto free_frame;
 	}
 	/* in memory a frame's slot table is stale until sealed */
 	wr16(f + HDR_NUM_SLOTS, 0);
 	*fp = f;
 	return 0;
+
+free_frame:
+	holt_port_frame_free(f, HOLT_FRAME_SIZE);
+	return err;
 }
 
 /**

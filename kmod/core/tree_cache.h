@@ -28,10 +28,13 @@
  * @read: fill @buf (HOLT_FRAME_SIZE bytes) with the last image written of
  *	frame @id; 0 or -errno.  Called without any lock of the engine, by
  *	readers and writers of the tree, possibly at the same time.
- * @ctx: passed to @read
+ * @damaged: optional; told when an image @read gave fails validation
+ *	(its checksum included, which @read need not compute), for a log line
+ * @ctx: passed to @read and @damaged
  */
 struct holt_frame_loader {
 	int (*read)(void *ctx, u32 id, void *buf);
+	void (*damaged)(void *ctx, u32 id, int err);
 	void *ctx;
 };
 

@@ -1110,6 +1110,8 @@ struct holt_kt_dev {
 	u32 nr;
 	u32 damaged;		/* id whose reads come back damaged, 0 none */
 	u32 reads;
+	u32 reports;		/* damage the engine reported, of @damaged */
+	u32 wrong_reports;	/* ... of another frame */
 };
 
 static int holt_kt_dev_read(void *ctx, u32 id, void *buf)
@@ -1123,6 +1125,16 @@ static int holt_kt_dev_read(void *ctx, u32 id, void *buf)
 	if (id == d->damaged)
 		((u8 *)buf)[HOLT_DATA_OFF + 16] ^= 0x10;	/* a node body */
 	return 0;
+}
+
+static void holt_kt_dev_damaged(void *ctx, u32 id, int err)
+{
+	struct holt_kt_dev *d = ctx;
+
+	if (id == d->damaged && err == -EUCLEAN)
+		d->reports++;
+	else
+		d->wrong_reports++;
 }
 
 /* Write every frame to the device and evict all but the root. */
@@ -1159,7 +1171,9 @@ static void holt_tree_evict_reload_test(struct kunit *test)
 	struct holt_tree *t = holt_kt_new_tree(test, 4096);
 	struct holt_kt *kt = test->priv;
 	struct holt_kt_dev d = { 0 };
-	struct holt_frame_loader l = { .read = holt_kt_dev_read, .ctx = &d };
+	struct holt_frame_loader l = { .read = holt_kt_dev_read,
+				       .damaged = holt_kt_dev_damaged,
+				       .ctx = &d };
 	struct holt_scan_args all = { .delimiter = -1 };
 	struct holt_kt_order_ctx o = { .test = test };
 	struct holt_kt_key *keys;
@@ -1238,6 +1252,9 @@ static void holt_tree_evict_reload_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad, 0u);
 	KUNIT_EXPECT_GT(test, failed, 0u);
 	KUNIT_EXPECT_LT(test, failed, nk);
+	/* every failed load was reported to the loader, naming the frame */
+	KUNIT_EXPECT_GE(test, d.reports, failed);
+	KUNIT_EXPECT_EQ(test, d.wrong_reports, 0u);
 	d.damaged = 0;
 	for (i = 0; i < nk; i++) {
 		struct holt_ref ref;
