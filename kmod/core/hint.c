@@ -28,6 +28,8 @@
  *   (holt_hint_set()).
  * - A batch that rolls back gives every frame it touched a new epoch (its
  *   leaves may be gone), as well as every frame memory it puts back.
+ * - An entry keeps 24 bits of the epoch; when the counter wraps, the table
+ *   and every frame's epoch are cleared (holt_hint_new_era()).
  * - Every entry with a key's tag in its bucket is updated together, so no
  *   stale duplicate survives.  Entries are written by readers too (the
  *   walk's result, while writers are excluded); a torn tag/location pair
@@ -322,6 +324,27 @@ void holt_hint_grow(struct holt_tree *t)
 	ht->mem = mem;
 	ht->b = nbk;
 	ht->mask = want - 1;
+}
+
+/**
+ * holt_hint_new_era() - the epoch counter wrapped: forget every hint
+ * @t: tree
+ *
+ * Clears the table and every frame's epoch, and restarts the counter at
+ * 1, so no entry can carry an epoch that a frame id held before.
+ *
+ * Context: the caller holds the tree exclusively.
+ */
+void holt_hint_new_era(struct holt_tree *t)
+{
+	u32 i;
+
+	if (t->hints.b)
+		memset(t->hints.b, 0,
+		       ((size_t)t->hints.mask + 1) * sizeof(*t->hints.b));
+	for (i = 0; i < t->frames_cap; i++)
+		t->meta[i].epoch = 0;
+	t->epochs = 1;
 }
 
 /**

@@ -37,6 +37,7 @@ const u8 *holt_hint_find(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 void holt_hint_set(struct holt_tree *t, u32 h, u32 fid, const u8 *leaf);
 void holt_hint_frame(struct holt_tree *t, u32 fid);
 void holt_hint_grow(struct holt_tree *t);
+void holt_hint_new_era(struct holt_tree *t);
 void holt_hint_free(struct holt_tree *t);
 u64 holt_hint_bytes(const struct holt_tree *t);
 

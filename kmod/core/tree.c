@@ -138,7 +138,7 @@ static void jnl_rollback(struct holt_tree *t, struct holt_jnl *j)
 		if (r[0] == JNL_WRITE) {
 			memcpy(t->frames[fid] + off, r + JNL_REC_HDR, len);
 			/* leaves written since may be gone: no hint into them */
-			t->meta[fid].epoch = ++t->epochs;
+			tree_frame_new_epoch(t, fid);
 		} else {
 			u8 *old, *cur = t->frames[fid];
 

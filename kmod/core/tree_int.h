@@ -95,14 +95,22 @@ static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
 }
 
 /*
- * Frame id @fid gets new memory @f (NULL: released): its leaves may sit
- * anywhere now, so it gets a new epoch and hints into the old memory stop
- * matching.
+ * Frame id @fid's leaves may have moved: a new epoch, so that hints into
+ * what it held stop matching.  Entries keep 24 bits of an epoch: when the
+ * counter wraps, every hint and every frame's epoch start over.
  */
+static inline void tree_frame_new_epoch(struct holt_tree *t, u32 fid)
+{
+	if (!(++t->epochs & HOLT_HINT_EPOCH_MASK))
+		holt_hint_new_era(t);
+	t->meta[fid].epoch = t->epochs;
+}
+
+/* Frame id @fid gets new memory @f (NULL: released). */
 static inline void tree_frame_install(struct holt_tree *t, u32 fid, u8 *f)
 {
 	t->frames[fid] = f;
-	t->meta[fid].epoch = ++t->epochs;
+	tree_frame_new_epoch(t, fid);
 }
 
 /* A frame changes (journaled write, new memory, released). */

@@ -144,6 +144,41 @@ static void new_memory_new_epoch(void)
 	harness_case_ok();
 }
 
+/*
+ * Entries keep 24 bits of an epoch: when the counter wraps, no entry may
+ * outlive it (an epoch value that comes round again would make it match
+ * new memory), so the table and every frame's epoch start over.
+ */
+static void epoch_wrap(void)
+{
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 64 * 1024);
+	struct holt_ref r;
+	u8 k[64], *copy, *old;
+	u32 kl, id;
+
+	harness_phase = "epoch wrap";
+	put_all(t, NKEYS, 0);
+	CHECK(check_hints(t, NKEYS, 0) > NKEYS / 2, "few hints");
+	t->epochs = HOLT_HINT_EPOCH_MASK;	/* the next epoch wraps */
+	old = t->frames[HOLT_ROOT_FRAME];
+	copy = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	CHECK(copy, "alloc");
+	memcpy(copy, old, HOLT_FRAME_SIZE);
+	tree_frame_install(t, HOLT_ROOT_FRAME, copy);
+	holt_port_frame_free(old, HOLT_FRAME_SIZE);
+	CHECK_EQ(t->meta[HOLT_ROOT_FRAME].epoch, 1);
+	for (id = 0; id < t->frames_cap; id++)
+		CHECK(id == HOLT_ROOT_FRAME || !t->meta[id].epoch,
+		      "frame %u kept epoch %u", id, t->meta[id].epoch);
+	CHECK_EQ(check_hints(t, NKEYS, 0), 0);
+	kl = mkkey(k, 7);
+	CHECK_EQ(holt_tree_get(t, k, kl, &r), 0);
+	CHECK(find(t, k, kl), "no hint after the wrap");
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
 /* A batch that fails leaves no hint to the leaves it wrote. */
 static void batch_rollback(void)
 {
@@ -228,6 +263,7 @@ int main(void)
 	harness_init("test_hint", "HINT_SEED");
 	hints_follow_leaves();
 	new_memory_new_epoch();
+	epoch_wrap();
 	batch_rollback();
 	grow_and_no_table();
 	CHECK_EQ(holt_port_live_allocs, 0);
