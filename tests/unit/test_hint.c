@@ -9,12 +9,14 @@
  * a put points the key's hint at its new leaf, a rebuild hints the new
  * frame again, new memory for a frame id stops old hints (epoch), a batch
  * that rolls back leaves no hint to the leaves it wrote, the table grows
- * without losing its entries, and a tree without a table still answers.
+ * without losing its entries, a tree without a table still answers, and
+ * readers that fill the table at the same time leave it right.
  */
 #include "tree_int.h"
 #include "hint.h"
 #include "harness.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 #define NKEYS 20000u
@@ -258,6 +260,60 @@ static void grow_and_no_table(void)
 	harness_case_ok();
 }
 
+struct reader {
+	struct holt_tree *t;
+	u32 seed, bad;
+};
+
+/* Random gets of every key, each checked (readers write hints too). */
+static void *reader_fn(void *arg)
+{
+	struct reader *rd = arg;
+	u8 k[64], v[64];
+	u32 n, i, kl, vl, x = rd->seed;
+
+	for (n = 0; n < 8 * NKEYS; n++) {
+		struct holt_ref r;
+
+		x = x * 1103515245u + 12345u;
+		i = (x >> 8) % NKEYS;
+		kl = mkkey(k, i);
+		vl = mkval(v, i, 0);
+		if (holt_tree_get(rd->t, k, kl, &r) || r.vlen != vl ||
+		    memcmp(r.val, v, vl))
+			rd->bad++;
+	}
+	return NULL;
+}
+
+/*
+ * Readers share a tree and fill its empty table at the same time (two
+ * threads on two cores: racing writes to the same buckets); every answer
+ * and every entry left must still be right.
+ */
+static void shared_readers(void)
+{
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 64 * 1024);
+	struct reader rd[2] = { { t, 1, 0 }, { t, 2, 0 } };
+	pthread_t th[2];
+	u32 i;
+
+	harness_phase = "shared readers";
+	put_all(t, NKEYS, 0);
+	memset(t->hints.b, 0, ((size_t)t->hints.mask + 1) *
+	       sizeof(*t->hints.b));
+	for (i = 0; i < 2; i++)
+		CHECK_EQ(pthread_create(&th[i], NULL, reader_fn, &rd[i]), 0);
+	for (i = 0; i < 2; i++)
+		CHECK_EQ(pthread_join(th[i], NULL), 0);
+	CHECK_EQ(rd[0].bad + rd[1].bad, 0);
+	CHECK(check_hints(t, NKEYS, 0) > NKEYS * 85 / 100,
+	      "readers left few hints");
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
 int main(void)
 {
 	harness_init("test_hint", "HINT_SEED");
@@ -266,6 +322,7 @@ int main(void)
 	epoch_wrap();
 	batch_rollback();
 	grow_and_no_table();
+	shared_readers();
 	CHECK_EQ(holt_port_live_allocs, 0);
 	return harness_done();
 }
