@@ -120,25 +120,32 @@ static void hints_follow_leaves(void)
 	harness_case_ok();
 }
 
+/* The root frame moves to new memory holding the same bytes. */
+static void root_to_new_memory(struct holt_tree *t)
+{
+	u8 *old = t->frames[HOLT_ROOT_FRAME];
+	u8 *copy = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+
+	CHECK(copy, "alloc");
+	memcpy(copy, old, HOLT_FRAME_SIZE);
+	tree_frame_install(t, HOLT_ROOT_FRAME, copy);
+	holt_port_frame_free(old, HOLT_FRAME_SIZE);
+}
+
 /* New memory for a frame id (same bytes, even) stops its old hints. */
 static void new_memory_new_epoch(void)
 {
 	u64 seq = 1;
 	struct holt_tree *t = mk(&seq, 0);
 	struct holt_ref r;
-	u8 k[64], *copy, *old;
+	u8 k[64];
 	u32 kl;
 
 	harness_phase = "epoch";
 	put_all(t, 100, 0);
 	kl = mkkey(k, 7);
 	CHECK(find(t, k, kl), "no hint after put");
-	old = t->frames[HOLT_ROOT_FRAME];
-	copy = holt_port_frame_alloc(HOLT_FRAME_SIZE);
-	CHECK(copy, "alloc");
-	memcpy(copy, old, HOLT_FRAME_SIZE);
-	tree_frame_install(t, HOLT_ROOT_FRAME, copy);
-	holt_port_frame_free(old, HOLT_FRAME_SIZE);
+	root_to_new_memory(t);
 	CHECK(!find(t, k, kl), "a hint outlived its frame's memory");
 	CHECK_EQ(holt_tree_get(t, k, kl, &r), 0);	/* walks, hints again */
 	CHECK(find(t, k, kl) == r.key - HOLT_LEAF_HDR, "get left no hint");
@@ -156,19 +163,14 @@ static void epoch_wrap(void)
 	u64 seq = 1;
 	struct holt_tree *t = mk(&seq, 64 * 1024);
 	struct holt_ref r;
-	u8 k[64], *copy, *old;
+	u8 k[64];
 	u32 kl, id;
 
 	harness_phase = "epoch wrap";
 	put_all(t, NKEYS, 0);
 	CHECK(check_hints(t, NKEYS, 0) > NKEYS / 2, "few hints");
 	t->epochs = HOLT_HINT_EPOCH_MASK;	/* the next epoch wraps */
-	old = t->frames[HOLT_ROOT_FRAME];
-	copy = holt_port_frame_alloc(HOLT_FRAME_SIZE);
-	CHECK(copy, "alloc");
-	memcpy(copy, old, HOLT_FRAME_SIZE);
-	tree_frame_install(t, HOLT_ROOT_FRAME, copy);
-	holt_port_frame_free(old, HOLT_FRAME_SIZE);
+	root_to_new_memory(t);
 	CHECK_EQ(t->meta[HOLT_ROOT_FRAME].epoch, 1);
 	for (id = 0; id < t->frames_cap; id++)
 		CHECK(id == HOLT_ROOT_FRAME || !t->meta[id].epoch,
