@@ -153,6 +153,12 @@ const u8 *holt_hint_find(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 	return NULL;
 }
 
+/* The entry a full bucket gives up: by tag bits the index does not use. */
+static u32 hint_victim(u32 tag)
+{
+	return (tag >> 27) % HOLT_HINT_WAYS;
+}
+
 /*
  * File @loc (0: forget) under @tag in its bucket @b: over the entries of
  * the tag (the first takes it, the others are cleared), else over an
@@ -176,7 +182,7 @@ static void hint_put(struct holt_tree *t, struct holt_hint_bucket *b, u32 tag,
 		if (hint_stale(t, holt_port_read_once(b->loc[way])))
 			break;
 	if (way == HOLT_HINT_WAYS)
-		way = (tag >> 27) % HOLT_HINT_WAYS;
+		way = hint_victim(tag);
 	holt_port_write_once(b->tag[way], tag);
 	holt_port_write_once(b->loc[way], loc);
 }
@@ -280,6 +286,24 @@ void holt_hint_frame(struct holt_tree *t, u32 fid)
 	holt_port_free(st);
 }
 
+/*
+ * File an entry of the old table in bucket @b of the new one (private to
+ * the writer growing it): over the first empty entry, else as hint_put().
+ * A tag may end up twice (readers raced once); hint_put() clears extras.
+ */
+static void hint_move(struct holt_hint_bucket *b, u32 tag, u64 loc)
+{
+	u32 i;
+
+	for (i = 0; i < HOLT_HINT_WAYS; i++)
+		if (!b->loc[i])
+			break;
+	if (i == HOLT_HINT_WAYS)
+		i = hint_victim(tag);
+	b->tag[i] = tag;
+	b->loc[i] = loc;
+}
+
 /**
  * holt_hint_grow() - give the table room for the tree's keys
  * @t: tree
@@ -316,8 +340,8 @@ void holt_hint_grow(struct holt_tree *t)
 			u64 loc = ht->b[i].loc[w];
 
 			if (!hint_stale(t, loc))
-				hint_put(t, hint_bucket(nbk, want - 1, tag), tag,
-					 loc);
+				hint_move(hint_bucket(nbk, want - 1, tag), tag,
+					  loc);
 		}
 	}
 	holt_port_free(ht->mem);
