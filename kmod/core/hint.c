@@ -9,10 +9,11 @@
  * most of them cache misses on a large tree.  The tree keeps, next to the
  * frames, a table of 64-byte buckets indexed by the low bits of the key's
  * crc32c; each bucket holds five entries (frame id, leaf enc, frame
- * epoch), each with the whole crc as its tag.  A get first looks there: an entry whose
- * tag matches is checked (frame in memory, its epoch unchanged, a leaf
- * body inside the frame, the same key byte for byte) and used; anything
- * else falls back to the walk, which then records what it found.
+ * epoch), each with the whole crc as its tag.  A get, a delete and a put
+ * that rewrites a leaf in place look there first: an entry whose tag
+ * matches is checked (frame in memory, its epoch unchanged, a leaf body
+ * inside the frame, the same key byte for byte) and used; anything else
+ * falls back to the walk, which then records what it found.
  *
  * Hints are a cache, never the truth: the walk is always right, and a
  * hint is only used when it still names the key's current leaf.  What
@@ -321,19 +322,18 @@ void holt_hint_grow(struct holt_tree *t)
 	u32 nb = ht->b ? ht->mask + 1 : 0, want = nb ? nb : HINT_MIN_BUCKETS;
 	struct holt_hint_bucket *nbk;
 	u32 i, w;
-	void *mem;
 
 	while ((u64)want * HINT_KEYS_PER_BUCKET < t->nr_keys && want < 1u << 30)
 		want *= 2;
 	ht->grow_at = (u64)want * HINT_KEYS_PER_BUCKET;
 	if (want == nb)
 		return;
-	mem = holt_port_alloc((size_t)want * sizeof(*nbk) + 64);
-	if (!mem) {
+	/* a power of two: no slack, and each bucket in one cache line */
+	nbk = holt_port_alloc_pow2((size_t)want * sizeof(*nbk));
+	if (!nbk) {
 		ht->grow_at = t->nr_keys * 2;	/* try again later */
 		return;
 	}
-	nbk = (void *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
 	for (i = 0; i < nb; i++) {
 		for (w = 0; w < HOLT_HINT_WAYS; w++) {
 			u32 tag = ht->b[i].tag[w];
@@ -344,8 +344,7 @@ void holt_hint_grow(struct holt_tree *t)
 					  loc);
 		}
 	}
-	holt_port_free(ht->mem);
-	ht->mem = mem;
+	holt_port_free(ht->b);
 	ht->b = nbk;
 	ht->mask = want - 1;
 }
@@ -379,7 +378,7 @@ void holt_hint_new_era(struct holt_tree *t)
  */
 void holt_hint_free(struct holt_tree *t)
 {
-	holt_port_free(t->hints.mem);
+	holt_port_free(t->hints.b);
 	memset(&t->hints, 0, sizeof(t->hints));
 }
 
@@ -393,5 +392,5 @@ void holt_hint_free(struct holt_tree *t)
 u64 holt_hint_bytes(const struct holt_tree *t)
 {
 	return t->hints.b ? ((u64)t->hints.mask + 1) *
-			    sizeof(struct holt_hint_bucket) + 64 : 0;
+			    sizeof(struct holt_hint_bucket) : 0;
 }

@@ -25,8 +25,7 @@ struct holt_hint_bucket {
 };
 
 struct holt_hint_table {
-	struct holt_hint_bucket *b;	/* 64-byte aligned, in @mem */
-	void *mem;
+	struct holt_hint_bucket *b;	/* 64-byte aligned */
 	u32 mask;			/* buckets - 1; no table when @b is NULL */
 	u64 grow_at;			/* holt_hint_grow() when keys pass it */
 };

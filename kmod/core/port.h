@@ -11,7 +11,8 @@
  *
  *  - fixed-width types (u8 .. u64), bool, size_t, errno values;
  *  - memcpy/memmove/memcmp/memset;
- *  - small allocations (holt_port_alloc/holt_port_free) and 512 KiB frame
+ *  - small allocations (holt_port_alloc/holt_port_free; naturally aligned
+ *    ones of a power-of-two size: holt_port_alloc_pow2) and 512 KiB frame
  *    allocations (holt_port_frame_alloc/holt_port_frame_free), page aligned;
  *  - little-endian loads and stores (holt_get_le16 ...);
  *  - crc32c;
@@ -44,6 +45,16 @@
 #define HOLT_WARN_ON(cond) WARN_ON_ONCE(cond)
 
 static inline void *holt_port_alloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+/*
+ * Cleared memory of a power-of-two @size (64 bytes or more) aligned to its
+ * size or a page, whichever is less (kmalloc aligns such sizes naturally,
+ * vmalloc to pages), freed with holt_port_free().
+ */
+static inline void *holt_port_alloc_pow2(size_t size)
 {
 	return kvzalloc(size, GFP_KERNEL);
 }
@@ -195,6 +206,20 @@ static inline void *holt_port_alloc(size_t size)
 	p = calloc(1, size ? size : 1);
 	if (p)
 		holt_port_live_allocs++;
+	return p;
+}
+
+static inline void *holt_port_alloc_pow2(size_t size)
+{
+	void *p;
+
+	if (holt_port_should_fail())
+		return NULL;
+	p = aligned_alloc(size < 4096 ? size : 4096, size);
+	if (!p)
+		return NULL;
+	memset(p, 0, size);
+	holt_port_live_allocs++;
 	return p;
 }
 
