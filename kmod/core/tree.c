@@ -674,9 +674,47 @@ static void mark_dead(u8 *f, u32 size)
 
 static void set_slot(struct holt_tree *t, struct put_plan *p, u16 v)
 {
+	if (HOLT_WARN_ON(!p->slot))	/* a plan from put_hinted() */
+		return;
 	if (p->slot >= HDR_MUTABLE_END)
 		holt_jnl_write(t, p->fid, p->slot, 2);
 	wr16(p->f + p->slot, v);
+}
+
+/*
+ * A put over an existing leaf rewrites it in place when the size stays
+ * (inside a batch only small ones: the journal keeps the old bytes).
+ */
+static bool leaf_in_place(const struct holt_tree *t, u32 osz, u32 nsz)
+{
+	return osz == nsz && (!t->jnl || nsz <= 512);
+}
+
+/*
+ * The plan of a put that rewrites the key's leaf in place, from the hint
+ * table instead of a walk (no parent slot is needed for that).  Returns
+ * false when there is no hint or the leaf must move.
+ */
+static bool put_hinted(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
+		       struct put_plan *p)
+{
+	u32 lsz = leaf_size_kv(klen, vlen), fid;
+	const u8 *l;
+
+	if (!t->hints.b)
+		return false;
+	l = holt_hint_find(t, holt_hint_hash(key, klen), key, klen, &fid);
+	if (!l || !leaf_in_place(t, leaf_size(l), lsz))
+		return false;
+	p->fid = fid;
+	p->f = t->frames[fid];
+	p->slot = 0;
+	p->cur = holt_enc((u32)(l - p->f));
+	p->depth = klen;
+	p->kase = PUT_EXIST;
+	p->need = lsz;
+	p->nodes = 0;
+	return true;
 }
 
 /* Apply the plan; returns the enc of the key's leaf. */
@@ -697,7 +735,7 @@ static u16 put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 			hdr32_add(f, HDR_TOMBS, -1);
 			hdr32_add(f, HDR_TOMB_BYTES, -(s32)osz);
 		}
-		if (osz == nsz && (!t->jnl || nsz <= 512)) {
+		if (leaf_in_place(t, osz, nsz)) {
 			holt_jnl_write(t, p->fid, holt_dec(p->cur), osz);
 			n[LEAF_TOMB] = 0;
 			wr16(n + LEAF_VLEN, (u16)vlen);
@@ -832,9 +870,11 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		u64 seq;
 		u16 lf;
 
-		err = put_walk(t, key, klen, vlen, &p);
-		if (err)
-			return err;
+		if (round || !put_hinted(t, key, klen, vlen, &p)) {
+			err = put_walk(t, key, klen, vlen, &p);
+			if (err)
+				return err;
+		}
 		l = p.f + holt_dec(p.cur);
 		exists = p.kase == PUT_EXIST && !leaf_dead(l);
 		if ((flags & HOLT_PUT_IF_ABSENT) && exists)
