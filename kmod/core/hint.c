@@ -24,9 +24,9 @@
  *   frame id a new epoch (tree_frame_install()), so all entries into the
  *   old memory stop matching.  Eviction and reload bring back the same
  *   bytes and keep the epoch.
- * - A key's leaf is replaced only by a write of that key, and every write
- *   (put, delete, rename, batch) points the key's entries at the new leaf
- *   (holt_hint_set()).
+ * - A key's leaf is replaced only by a put of that key (alone, in a rename
+ *   or in a batch), which points the key's entries at the new leaf
+ *   (holt_hint_set()); a delete marks the leaf dead where it is.
  * - A batch that rolls back gives every frame it touched a new epoch (its
  *   leaves may be gone), as well as every frame memory it puts back.
  * - An entry keeps 24 bits of the epoch; when the counter wraps, the table
@@ -37,9 +37,10 @@
  *   only ever pairs one key's tag with another key's leaf, which the key
  *   compare rejects.
  *
- * The table grows with the keys (about four per bucket, 16 bytes a key)
- * and is rehashed from the leaves' own keys; a failed allocation keeps the
- * old table.  After a rebuild the new frame's leaves are hinted again.
+ * The table grows with the keys (about four per bucket, 16 bytes a key);
+ * each entry moves to the bucket its tag picks in the larger table, so no
+ * key is read, and a failed allocation keeps the old table.  After a
+ * rebuild the new frame's leaves are hinted again.
  */
 #include "tree_int.h"
 #include "hint.h"
