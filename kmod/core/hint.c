@@ -63,6 +63,18 @@ static u64 hint_loc(struct holt_tree *t, u32 fid, u16 enc)
 }
 
 /*
+ * An entry that names nothing any more: empty, or into memory its frame
+ * id no longer has (a victim that costs no hint).
+ */
+static bool hint_stale(struct holt_tree *t, u64 loc)
+{
+	u32 id = (u32)(loc >> 16) & HINT_FID_MAX;
+
+	return !loc || id >= t->frames_cap ||
+	       (t->meta[id].epoch & HOLT_HINT_EPOCH_MASK) != loc >> 40;
+}
+
+/*
  * The leaf an entry names, if it is still a leaf body inside its frame;
  * *@fid gets the frame.  Every field is checked: an entry may be stale or
  * torn.
@@ -73,10 +85,10 @@ static const u8 *hint_leaf(struct holt_tree *t, u64 loc, u32 *fid)
 	u16 enc = (u16)loc;
 	const u8 *f, *l;
 
-	if (!enc || id >= t->frames_cap)
+	if (!enc || hint_stale(t, loc))
 		return NULL;
 	f = holt_port_read_once(t->frames[id]);
-	if (!f || (t->meta[id].epoch & HOLT_HINT_EPOCH_MASK) != loc >> 40)
+	if (!f)
 		return NULL;
 	off = holt_dec(enc);
 	if (off + HOLT_LEAF_HDR > HOLT_FRAME_SIZE)
@@ -87,18 +99,6 @@ static const u8 *hint_leaf(struct holt_tree *t, u64 loc, u32 *fid)
 		return NULL;
 	*fid = id;
 	return l;
-}
-
-/*
- * An entry that names nothing any more: empty, or into memory its frame
- * id no longer has (a victim that costs no hint).
- */
-static bool hint_stale(struct holt_tree *t, u64 loc)
-{
-	u32 id = (u32)(loc >> 16) & HINT_FID_MAX;
-
-	return !loc || id >= t->frames_cap ||
-	       (t->meta[id].epoch & HOLT_HINT_EPOCH_MASK) != loc >> 40;
 }
 
 /**
@@ -364,8 +364,7 @@ void holt_hint_new_era(struct holt_tree *t)
 	u32 i;
 
 	if (t->hints.b)
-		memset(t->hints.b, 0,
-		       ((size_t)t->hints.mask + 1) * sizeof(*t->hints.b));
+		memset(t->hints.b, 0, holt_hint_bytes(t));
 	for (i = 0; i < t->frames_cap; i++)
 		t->meta[i].epoch = 0;
 	t->epochs = 1;

@@ -697,15 +697,15 @@ static bool leaf_in_place(const struct holt_tree *t, u32 osz, u32 nsz)
  * pays for the probe (a bucket, ~6 % of an insert at 1M keys); an update
  * skips its walk (~2x faster).
  */
-static bool put_hinted(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
-		       struct put_plan *p)
+static bool put_hinted(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
+		       u32 vlen, struct put_plan *p)
 {
 	u32 lsz = leaf_size_kv(klen, vlen), fid;
 	const u8 *l;
 
 	if (!t->hints.b)
 		return false;
-	l = holt_hint_find(t, holt_hint_hash(key, klen), key, klen, &fid);
+	l = holt_hint_find(t, h, key, klen, &fid);
 	if (!l || !leaf_in_place(t, leaf_size(l), lsz))
 		return false;
 	p->fid = fid;
@@ -863,7 +863,7 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		    u64 *version)
 {
 	struct put_plan p;
-	u32 round;
+	u32 round, h = t->hints.b ? holt_hint_hash(key, klen) : 0;
 	int err;
 
 	for (round = 0;; round++) {
@@ -874,7 +874,7 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 
 		/* a put-if-absent is a create: no probe for a leaf to rewrite */
 		if (round || (flags & HOLT_PUT_IF_ABSENT) ||
-		    !put_hinted(t, key, klen, vlen, &p)) {
+		    !put_hinted(t, h, key, klen, vlen, &p)) {
 			err = put_walk(t, key, klen, vlen, &p);
 			if (err)
 				return err;
@@ -912,8 +912,7 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 			t->dense = true;
 		lf = put_apply(t, &p, key, klen, val, vlen, seq);
 		if (t->hints.b)
-			holt_hint_set(t, holt_hint_hash(key, klen), p.fid,
-				      p.f + holt_dec(lf));
+			holt_hint_set(t, h, p.fid, p.f + holt_dec(lf));
 		if (!exists && ++t->nr_keys > t->hints.grow_at)
 			holt_hint_grow(t);
 		if (version)
