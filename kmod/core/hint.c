@@ -120,6 +120,23 @@ u32 holt_hint_hash(const u8 *key, u32 klen)
 }
 
 /**
+ * holt_hint_prefetch() - start fetching the bucket of a key
+ * @t: tree
+ * @h: holt_hint_hash() of the key
+ *
+ * The bucket is a cache miss on a large tree; a caller that has other work
+ * before holt_hint_find() or holt_hint_set() (the top of a walk) lets the
+ * two overlap.
+ *
+ * Context: any; reads nothing.
+ */
+void holt_hint_prefetch(struct holt_tree *t, u32 h)
+{
+	if (t->hints.b)
+		holt_port_prefetch(hint_bucket(t->hints.b, t->hints.mask, h));
+}
+
+/**
  * holt_hint_find() - the leaf of a key, if a hint still names it
  * @t: tree
  * @h: holt_hint_hash() of the key
@@ -211,13 +228,42 @@ void holt_hint_set(struct holt_tree *t, u32 h, u32 fid, const u8 *leaf)
 		 h, loc);
 }
 
-/* File leaf @l (body @enc of frame @fid) under its own key's hash. */
-static void hint_leaf_put(struct holt_tree *t, u32 fid, u16 enc, const u8 *l)
+/*
+ * The leaves of a rebuilt frame, filed HINT_BATCH at a time: each one's
+ * bucket is prefetched when the leaf is met and written once the batch is
+ * full, so that the buckets' cache misses overlap instead of following one
+ * another (a rebuild hints thousands of leaves in random buckets).
+ */
+#define HINT_BATCH	16u
+
+struct hint_batch {
+	u32 nr;
+	u32 tag[HINT_BATCH];
+	u16 enc[HINT_BATCH];
+};
+
+static void hint_batch_flush(struct holt_tree *t, u32 fid,
+			     struct hint_batch *hb)
+{
+	u32 i;
+
+	for (i = 0; i < hb->nr; i++)
+		hint_put(t, hint_bucket(t->hints.b, t->hints.mask, hb->tag[i]),
+			 hb->tag[i], hint_loc(t, fid, hb->enc[i]));
+	hb->nr = 0;
+}
+
+/* Queue leaf @l (body @enc of frame @fid) under its own key's hash. */
+static void hint_batch_add(struct holt_tree *t, u32 fid, struct hint_batch *hb,
+			   u16 enc, const u8 *l)
 {
 	u32 tag = holt_hint_hash(leaf_key(l), leaf_klen(l));
 
-	hint_put(t, hint_bucket(t->hints.b, t->hints.mask, tag), tag,
-		 hint_loc(t, fid, enc));
+	holt_port_prefetch(hint_bucket(t->hints.b, t->hints.mask, tag));
+	hb->tag[hb->nr] = tag;
+	hb->enc[hb->nr] = enc;
+	if (++hb->nr == HINT_BATCH)
+		hint_batch_flush(t, fid, hb);
 }
 
 /**
@@ -233,6 +279,7 @@ static void hint_leaf_put(struct holt_tree *t, u32 fid, u16 enc, const u8 *l)
 void holt_hint_frame(struct holt_tree *t, u32 fid)
 {
 	const u8 *f = tree_frame(t, fid);
+	struct hint_batch hb = { .nr = 0 };
 	u32 sp = 0, visits = 0;
 	u16 *st;
 
@@ -279,12 +326,13 @@ void holt_hint_frame(struct holt_tree *t, u32 fid)
 				continue;
 			if (x[1] == HOLT_N_LEAF) {
 				if (!leaf_dead(x))
-					hint_leaf_put(t, fid, c, x);
+					hint_batch_add(t, fid, &hb, c, x);
 			} else if (sp < HOLT_MAX_SLOTS) {
 				st[sp++] = c;
 			}
 		}
 	}
+	hint_batch_flush(t, fid, &hb);
 	holt_port_free(st);
 }
 

@@ -31,6 +31,7 @@ struct holt_hint_table {
 };
 
 u32 holt_hint_hash(const u8 *key, u32 klen);
+void holt_hint_prefetch(struct holt_tree *t, u32 h);
 const u8 *holt_hint_find(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 			 u32 *fid);
 void holt_hint_set(struct holt_tree *t, u32 h, u32 fid, const u8 *leaf);

@@ -15,7 +15,7 @@
  *    ones of a power-of-two size: holt_port_alloc_pow2) and 512 KiB frame
  *    allocations (holt_port_frame_alloc/holt_port_frame_free), page aligned;
  *  - little-endian loads and stores (holt_get_le16 ...);
- *  - crc32c;
+ *  - crc32c; a cache prefetch hint;
  *  - HOLT_WARN_ON, which warns once in the kernel and aborts in userspace
  *    tests, because a broken invariant in a test run must fail loudly.
  *
@@ -40,6 +40,7 @@
 #include <linux/compiler.h>
 #include <linux/printk.h>
 #include <linux/atomic.h>
+#include <linux/prefetch.h>
 #include <asm/unaligned.h>
 
 #define HOLT_WARN_ON(cond) WARN_ON_ONCE(cond)
@@ -121,6 +122,8 @@ static inline void holt_cond_resched(void)
 #define holt_port_write_once(x, v) WRITE_ONCE(x, v)
 /* orders reading a "published" flag before reading what it published */
 #define holt_port_rmb() smp_rmb()
+/* a hint to the cache: @p will be read soon (never faults) */
+#define holt_port_prefetch(p) prefetch(p)
 
 struct holt_atomic {
 	atomic_long_t v;
@@ -283,6 +286,7 @@ u32 holt_crc32c(u32 seed, const void *p, size_t len);
 #define holt_port_read_once(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define holt_port_write_once(x, v) __atomic_store_n(&(x), v, __ATOMIC_RELAXED)
 #define holt_port_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define holt_port_prefetch(p) __builtin_prefetch(p)
 
 struct holt_atomic {
 	long v;

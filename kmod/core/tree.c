@@ -350,16 +350,37 @@ static bool leaf_is(const u8 *l, const u8 *key, u32 klen)
 	       !memcmp(lk, key, klen);
 }
 
+/* Where a point lookup stands: a body of a frame, @d key bytes down. */
+struct lookup_walk {
+	u8 *f;
+	u32 fid, d, hops;
+	u16 cur;
+};
+
+/* A walk that stopped where it entered the root frame's first child frame. */
+#define WALK_PAUSED	1
+
+static void lookup_start(struct holt_tree *t, struct lookup_walk *w)
+{
+	w->fid = HOLT_ROOT_FRAME;
+	w->f = t->frames[w->fid];
+	w->cur = rd16(w->f + HDR_ROOT);
+	w->d = 0;
+	w->hops = 0;
+}
+
 /*
- * Point lookup: the leaf holding @key (live or tombstoned), its frame id.
- * Returns 0, -ENOENT or -EUCLEAN.
+ * Point lookup from @w: the leaf holding @key (live or tombstoned) in
+ * *@leafp, its frame id in @w->fid.  With @pause, the walk stops when it
+ * enters its first child frame (WALK_PAUSED), to be run on from @w.
+ * Returns 0, WALK_PAUSED, -ENOENT or -EUCLEAN.
  */
 static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
-		       u32 *fidp, u8 **leafp)
+		       struct lookup_walk *w, bool pause, u8 **leafp)
 {
-	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
-	u8 *f = t->frames[fid];
-	u16 cur = rd16(f + HDR_ROOT);
+	u32 fid = w->fid, d = w->d;
+	u8 *f = w->f;
+	u16 cur = w->cur;
 
 	for (;;) {
 		u8 *n = f + holt_dec(cur);
@@ -369,7 +390,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 		if (type == HOLT_N_LEAF) {
 			if (!leaf_is(n, key, klen))
 				return -ENOENT;
-			*fidp = fid;
+			w->fid = fid;
 			*leafp = n;
 			return 0;
 		}
@@ -389,7 +410,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 			n = f + holt_dec(c);
 			if (!leaf_is(n, key, klen))
 				return -ENOENT;
-			*fidp = fid;
+			w->fid = fid;
 			*leafp = n;
 			return 0;
 		}
@@ -402,10 +423,17 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 
 			if (err)
 				return err;
-			if (++hops > t->nr_frames)
+			if (++w->hops > t->nr_frames)
 				return -EUCLEAN;
 			fid = (u32)id;
 			cur = rd16(f + HDR_ROOT);
+			if (pause) {
+				w->f = f;
+				w->fid = fid;
+				w->cur = cur;
+				w->d = d;
+				return WALK_PAUSED;
+			}
 			continue;
 		}
 		cur = c;
@@ -414,24 +442,39 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 }
 
 /*
- * tree_lookup() through the hint table first (hint.c); a walk that finds
- * the leaf leaves a hint for the next time.
+ * tree_lookup() through the hint table (hint.c); a walk that finds the
+ * leaf leaves a hint for the next time.  The walk crosses the root frame
+ * (whose bodies stay in the cache) while the key's bucket is fetched, and
+ * goes on below it only when no hint names the key: an absent key or a
+ * stale hint costs little more than the walk alone.  Keys decided in the
+ * root frame take no hint.
  */
 static int tree_find(struct holt_tree *t, const u8 *key, u32 klen,
 		     u32 *fidp, u8 **leafp)
 {
+	struct lookup_walk w;
 	u32 h;
 	int err;
 
-	if (!t->hints.b)
-		return tree_lookup(t, key, klen, fidp, leafp);
+	lookup_start(t, &w);
+	if (!t->hints.b) {
+		err = tree_lookup(t, key, klen, &w, false, leafp);
+		*fidp = w.fid;
+		return err;
+	}
 	h = holt_hint_hash(key, klen);
+	holt_hint_prefetch(t, h);
+	err = tree_lookup(t, key, klen, &w, true, leafp);
+	*fidp = w.fid;
+	if (err != WALK_PAUSED)
+		return err;	/* decided in the root frame */
 	*leafp = (u8 *)holt_hint_find(t, h, key, klen, fidp);
 	if (*leafp)
 		return 0;
-	err = tree_lookup(t, key, klen, fidp, leafp);
+	err = tree_lookup(t, key, klen, &w, false, leafp);
+	*fidp = w.fid;
 	if (!err)
-		holt_hint_set(t, h, *fidp, *leafp);
+		holt_hint_set(t, h, w.fid, *leafp);
 	return err;
 }
 
@@ -493,18 +536,29 @@ struct put_plan {
 	u32 m;		/* prefix match, or common length for a leaf split */
 	u32 need;	/* bytes */
 	u32 nodes;	/* bodies added */
+	u32 hops;	/* frames entered */
 };
 
-static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
-		    struct put_plan *p)
+static void put_walk_start(struct holt_tree *t, struct put_plan *p)
 {
-	u32 lsz = leaf_size_kv(klen, vlen), hops = 0;
-
 	p->fid = HOLT_ROOT_FRAME;
 	p->f = t->frames[p->fid];
 	p->slot = HDR_ROOT;
 	p->cur = rd16(p->f + HDR_ROOT);
 	p->depth = 0;
+	p->hops = 0;
+}
+
+/*
+ * The plan of a put from where @p stands.  With @pause, the walk stops
+ * when it enters its first child frame (WALK_PAUSED), to be run on.
+ * Returns 0, WALK_PAUSED or a negative errno.
+ */
+static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
+		    struct put_plan *p, bool pause)
+{
+	u32 lsz = leaf_size_kv(klen, vlen);
+
 	for (;;) {
 		u8 *f = p->f, *n = f + holt_dec(p->cur);
 		u32 d = p->depth, so, len, lk;
@@ -586,11 +640,13 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 
 			if (err)
 				return err;
-			if (++hops > t->nr_frames)
+			if (++p->hops > t->nr_frames)
 				return -EUCLEAN;
 			p->fid = (u32)id;
 			p->slot = HDR_ROOT;
 			p->cur = rd16(p->f + HDR_ROOT);
+			if (pause)
+				return WALK_PAUSED;
 			continue;
 		}
 		p->slot = holt_dec(p->cur) + so;
@@ -693,9 +749,10 @@ static bool leaf_in_place(const struct holt_tree *t, u32 osz, u32 nsz)
 /*
  * The plan of a put that rewrites the key's leaf in place, from the hint
  * table instead of a walk (no parent slot is needed for that).  Returns
- * false when there is no hint or the leaf must move.  A put of a new key
- * pays for the probe (a bucket, ~6 % of an insert at 1M keys); an update
- * skips its walk (~2x faster).
+ * false when there is no hint or the leaf must move.  Asked once the walk
+ * has crossed the root frame (the bucket was fetched meanwhile): an update
+ * skips the rest of its walk (~2x faster), a put of a new key pays little
+ * for the probe.
  */
 static bool put_hinted(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 		       u32 vlen, struct put_plan *p)
@@ -714,8 +771,10 @@ static bool put_hinted(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 	p->cur = holt_enc((u32)(l - p->f));
 	p->depth = klen;
 	p->kase = PUT_EXIST;
+	p->m = 0;
 	p->need = lsz;
 	p->nodes = 0;
+	p->hops = 0;
 	return true;
 }
 
@@ -864,21 +923,35 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 {
 	struct put_plan p;
 	u32 round, h = t->hints.b ? holt_hint_hash(key, klen) : 0;
+	/* a put-if-absent is a create: no probe for a leaf to rewrite */
+	bool probe = t->hints.b && !(flags & HOLT_PUT_IF_ABSENT);
 	int err;
 
+	holt_hint_prefetch(t, h);
 	for (round = 0;; round++) {
 		const u8 *l;
 		bool exists;
 		u64 seq;
 		u16 lf;
 
-		/* a put-if-absent is a create: no probe for a leaf to rewrite */
-		if (round || (flags & HOLT_PUT_IF_ABSENT) ||
-		    !put_hinted(t, h, key, klen, vlen, &p)) {
-			err = put_walk(t, key, klen, vlen, &p);
-			if (err)
-				return err;
+		put_walk_start(t, &p);
+		err = put_walk(t, key, klen, vlen, &p, probe && !round);
+		/*
+		 * The walk crossed the root frame while the key's bucket came
+		 * in: a hint to a leaf that can be rewritten in place ends it.
+		 */
+		if (err == WALK_PAUSED) {
+			struct put_plan hp;
+
+			if (put_hinted(t, h, key, klen, vlen, &hp)) {
+				p = hp;
+				err = 0;
+			} else {
+				err = put_walk(t, key, klen, vlen, &p, false);
+			}
 		}
+		if (err)
+			return err;
 		l = p.f + holt_dec(p.cur);
 		exists = p.kase == PUT_EXIST && !leaf_dead(l);
 		if ((flags & HOLT_PUT_IF_ABSENT) && exists)
