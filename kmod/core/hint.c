@@ -165,8 +165,7 @@ const u8 *holt_hint_find(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 		if (!l || leaf_klen(l) != klen ||
 		    memcmp(leaf_key(l), key, klen))
 			continue;
-		if (!holt_port_read_once(t->meta[*fid].ref))
-			holt_port_write_once(t->meta[*fid].ref, 1);
+		tree_frame_touch(t, *fid);
 		return l;
 	}
 	return NULL;

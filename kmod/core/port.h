@@ -212,17 +212,25 @@ static inline void *holt_port_alloc(size_t size)
 	return p;
 }
 
-static inline void *holt_port_alloc_pow2(size_t size)
+/* aligned_alloc() counted and under the fault injector; not cleared. */
+static inline void *holt_port_aligned_raw(size_t align, size_t size)
 {
 	void *p;
 
 	if (holt_port_should_fail())
 		return NULL;
-	p = aligned_alloc(size < 4096 ? size : 4096, size);
-	if (!p)
-		return NULL;
-	memset(p, 0, size);
-	holt_port_live_allocs++;
+	p = aligned_alloc(align, size);
+	if (p)
+		holt_port_live_allocs++;
+	return p;
+}
+
+static inline void *holt_port_alloc_pow2(size_t size)
+{
+	void *p = holt_port_aligned_raw(size < 4096 ? size : 4096, size);
+
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -241,17 +249,12 @@ static inline void holt_port_free(void *p)
  */
 static inline void *holt_port_frame_alloc_raw(size_t size)
 {
-	void *p;
+	void *p = holt_port_aligned_raw(4096, size);
 
-	if (holt_port_should_fail())
-		return NULL;
-	p = aligned_alloc(4096, size);
-	if (!p)
-		return NULL;
 #ifdef __SANITIZE_ADDRESS__
-	memset(p, 0xa5, size);
+	if (p)
+		memset(p, 0xa5, size);
 #endif
-	holt_port_live_allocs++;
 	return p;
 }
 

@@ -74,6 +74,16 @@ int holt_tree_frame_fault(struct holt_tree *t, u64 id, u8 **fp);
 int holt_tree_frame_read(const struct holt_frame_loader *l, u32 id, u8 **fp);
 
 /*
+ * Frame @id was used: set its reference bit for the cache's clock (only
+ * when clear, so that readers do not keep dirtying a shared line).
+ */
+static inline void tree_frame_touch(struct holt_tree *t, u32 id)
+{
+	if (!holt_port_read_once(t->meta[id].ref))
+		holt_port_write_once(t->meta[id].ref, 1);
+}
+
+/*
  * The frame a Blob names, read back through the loader when it is out.
  * Readers sharing the tree may call this at the same time.
  * Returns 0, or -EUCLEAN (no such frame, or it failed validation), -EIO or
@@ -88,8 +98,7 @@ static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
 	f = holt_port_read_once(t->frames[id]);
 	if (unlikely(!f))
 		return holt_tree_frame_fault(t, id, fp);
-	if (!holt_port_read_once(t->meta[id].ref))
-		holt_port_write_once(t->meta[id].ref, 1);
+	tree_frame_touch(t, (u32)id);
 	*fp = f;
 	return 0;
 }
