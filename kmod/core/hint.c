@@ -10,10 +10,12 @@
  * frames, a table of 64-byte buckets indexed by the low bits of the key's
  * crc32c; each bucket holds five entries (frame id, leaf enc, frame
  * epoch), each with the whole crc as its tag.  A get, a delete and a put
- * that rewrites a leaf in place look there first: an entry whose tag
- * matches is checked (frame in memory, its epoch unchanged, a leaf body
- * inside the frame, the same key byte for byte) and used; anything else
- * falls back to the walk, which then records what it found.
+ * that rewrites a leaf in place look there once their walk leaves the
+ * root frame (the bucket is prefetched while they cross it): an entry
+ * whose tag matches is checked (frame in memory, its epoch unchanged, a
+ * leaf body inside the frame, the same key byte for byte) and used;
+ * anything else falls back to the rest of the walk, which then records
+ * what it found.
  *
  * Hints are a cache, never the truth: the walk is always right, and a
  * hint is only used when it still names the key's current leaf.  What
