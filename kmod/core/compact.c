@@ -49,6 +49,7 @@ struct cp_ent {
 	u32 next;		/* next child byte to look at */
 	u32 rbase;
 	int pend;		/* byte of the child being copied, -1 none */
+	u8 pos;			/* node_next_at()'s index */
 	bool keep;		/* frame root: never collapses */
 	bool started;
 	const u8 *filter;	/* bitmap of the bytes to copy, or NULL */
@@ -477,7 +478,7 @@ static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
 		}
 		e->pend = -1;
 		for (;;) {
-			b = node_next(n, e->next, &c);
+			b = node_next_at(n, e->next, &e->pos, &c);
 			if (b < 0)
 				break;
 			e->next = (u32)b + 1;
@@ -654,6 +655,7 @@ int holt_compact_frame(struct holt_tree *t, u32 fid)
 struct sz_ent {
 	u16 enc;
 	bool init;
+	u8 pos;			/* node_next_at()'s index */
 	u32 next;
 };
 
@@ -716,7 +718,7 @@ static int spill_sizes(const u8 *f, u32 *sz)
 					sz[e->enc] += child_size(f, sz, c);
 			}
 		} else {
-			while ((b = node_next(n, e->next, &c)) >= 0) {
+			while ((b = node_next_at(n, e->next, &e->pos, &c)) >= 0) {
 				e->next = (u32)b + 1;
 				if (sz_pushable(f, c)) {
 					push = c;

@@ -419,6 +419,38 @@ static inline int node_next(const u8 *n, u32 from, u16 *child)
 	}
 }
 
+/*
+ * node_next() for a caller that visits the children in order: a Node4's
+ * or Node16's sorted keys are searched from index *@pos (0 the first
+ * time), the one after the child returned last, instead of from the first
+ * key each time.  *@pos is left alone for Node48 and Node256.
+ */
+static inline int node_next_at(const u8 *n, u32 from, u8 *pos, u16 *child)
+{
+	u32 i, cnt, keys, kids;
+
+	if (n[1] == HOLT_N_4) {
+		cnt = n[0] > 4 ? 4 : n[0];
+		keys = N4_KEYS;
+		kids = N4_CHILD;
+	} else if (n[1] == HOLT_N_16) {
+		cnt = n[0] > 16 ? 16 : n[0];
+		keys = N16_KEYS;
+		kids = N16_CHILD;
+	} else {
+		return node_next(n, from, child);
+	}
+	for (i = *pos; i < cnt; i++) {
+		if (n[keys + i] >= from) {
+			*pos = (u8)(i + 1);
+			*child = rd16(n + kids + 2 * i);
+			return n[keys + i];
+		}
+	}
+	*pos = (u8)cnt;
+	return -1;
+}
+
 u8 holt_leaf_fp(const u8 *key, u32 klen);
 void holt_frame_init(u8 *f, u64 id, u32 budget);
 void holt_frame_copy_out(void *buf, const u8 *f);

@@ -33,6 +33,7 @@ struct it_ent {
 	u16 next;		/* next byte to visit; > 255 done */
 	u16 depth;		/* key bytes above the node */
 	u8 hi;			/* last byte visited */
+	u8 pos;			/* node_next_at()'s index */
 	bool term_done;
 };
 
@@ -85,6 +86,7 @@ static inline int it_push(struct holt_iter *it, const u8 *f, u16 node,
 	e->node = node;
 	e->next = (u16)lo;
 	e->hi = (u8)hi;
+	e->pos = 0;
 	e->term_done = term_done;
 	e->depth = (u16)depth;
 	return 0;
@@ -257,7 +259,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 			it->sp--;
 			continue;
 		}
-		b = node_next(n, e->next, &c);
+		b = node_next_at(n, e->next, &e->pos, &c);
 		if (b < 0 || b > e->hi) {
 			it->sp--;
 			continue;
