@@ -130,7 +130,7 @@ u32 holt_hint_hash(const u8 *key, u32 klen)
  * before holt_hint_find() or holt_hint_set() (the top of a walk) lets the
  * two overlap.
  *
- * Context: any; reads nothing.
+ * Context: any; the bucket itself is not read.
  */
 void holt_hint_prefetch(struct holt_tree *t, u32 h)
 {
