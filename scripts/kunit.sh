@@ -23,8 +23,10 @@
 #     which is kept: the first run builds the whole kernel (minutes), later
 #     ones only what changed (a change to .kunitconfig rebuilds it all).
 #  4. Fails if kunit.py reports a failed, crashed or missing test, or if the
-#     kernel log shows a lockdep report, a KASAN report, a WARNING, a BUG or
-#     an Oops.  The full log stays in $HOLT_CACHE/kunit/build/test.log.
+#     kernel log shows a lockdep report, a KASAN report, a WARNING, a BUG,
+#     an Oops or a task blocked for 30 s (the hung-task detector).  The full
+#     log stays in $HOLT_CACHE/kunit/build/test.log; on a failure its last
+#     lines are printed too, so that CI's output keeps the stacks.
 #
 # Environment: HOLT_CACHE (cache root), KUNIT_JOBS (make -j, default 2),
 # KUNIT_TIMEOUT (seconds for the test run, default 300).  Works with stdin
@@ -148,12 +150,18 @@ if [ $rc -eq 0 ]; then
 	if [ ! -s "$log" ]; then
 		say "no kernel log at $log"
 		rc=1
-	elif grep -nE 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|INFO: lockdep|Kernel panic|general protection' "$log" >&2; then
+	elif grep -nE 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|INFO: lockdep|Kernel panic|general protection|blocked for more than' "$log" >&2; then
 		say "the kernel log above shows a report: failing ($log)"
 		rc=1
 	fi
 fi
 if [ $rc -ne 0 ]; then
+	# a hang or a crash: the end of the kernel log (with the hung-task
+	# detector's stacks, .kunitconfig) is what CI's output keeps
+	if [ -s "$log" ]; then
+		say "the last lines of $log:"
+		tail -n 120 "$log" >&2
+	fi
 	say "FAILED (kunit.py status $rc); kernel log: $log"
 else
 	say "passed"
