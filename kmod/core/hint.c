@@ -260,7 +260,7 @@ static void hint_batch_add(struct holt_tree *t, u32 fid, struct hint_batch *hb,
 {
 	u32 tag = holt_hint_hash(leaf_key(l), leaf_klen(l));
 
-	holt_port_prefetch(hint_bucket(t->hints.b, t->hints.mask, tag));
+	holt_hint_prefetch(t, tag);
 	hb->tag[hb->nr] = tag;
 	hb->enc[hb->nr] = enc;
 	if (++hb->nr == HINT_BATCH)

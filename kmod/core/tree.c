@@ -452,22 +452,20 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 static int tree_find(struct holt_tree *t, const u8 *key, u32 klen,
 		     u32 *fidp, u8 **leafp)
 {
+	bool hinted = t->hints.b;
 	struct lookup_walk w;
-	u32 h;
+	u32 h = 0;
 	int err;
 
 	lookup_start(t, &w);
-	if (!t->hints.b) {
-		err = tree_lookup(t, key, klen, &w, false, leafp);
-		*fidp = w.fid;
-		return err;
+	if (hinted) {
+		h = holt_hint_hash(key, klen);
+		holt_hint_prefetch(t, h);
 	}
-	h = holt_hint_hash(key, klen);
-	holt_hint_prefetch(t, h);
-	err = tree_lookup(t, key, klen, &w, true, leafp);
+	err = tree_lookup(t, key, klen, &w, hinted, leafp);
 	*fidp = w.fid;
 	if (err != WALK_PAUSED)
-		return err;	/* decided in the root frame */
+		return err;	/* no table, or decided in the root frame */
 	*leafp = (u8 *)holt_hint_find(t, h, key, klen, fidp);
 	if (*leafp)
 		return 0;
@@ -760,8 +758,6 @@ static bool put_hinted(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 	u32 lsz = leaf_size_kv(klen, vlen), fid;
 	const u8 *l;
 
-	if (!t->hints.b)
-		return false;
 	l = holt_hint_find(t, h, key, klen, &fid);
 	if (!l || !leaf_in_place(t, leaf_size(l), lsz))
 		return false;
