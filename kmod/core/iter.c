@@ -167,11 +167,13 @@ static inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
  */
 static bool it_roll_now(struct holt_iter *it, const u8 *f, u16 c)
 {
-	u8 t = f[holt_dec(c) + 1];
+	u8 t;
 
-	if (t == HOLT_N_LEAF)
-		return !leaf_dead(f + holt_dec(c));
-	return it->t->dense && t != HOLT_N_EMPTY;
+	/* no tombstone, no empty subtree: the body need not be read */
+	if (it->t->dense)
+		return true;
+	t = f[holt_dec(c) + 1];
+	return t == HOLT_N_LEAF && !leaf_dead(f + holt_dec(c));
 }
 
 /* The rolled-up prefix is out: skip the rest of its subtree. */
