@@ -2,7 +2,8 @@
 /*
  * holt-prof.c - a small driver of the holt core for callgrind: the same
  * objstore keys as holt-bench, inserted in a random order, then random
- * gets and directory listings with delimiter '/' (a random key, then the
+ * gets, as many lookups of absent keys (a key's last byte changed:
+ * prof_miss) and directory listings with delimiter '/' (a random key, then the
  * root or one of its ancestor directories, limit 1000).  Each phase is one
  * noinline function, so that
  *
@@ -17,6 +18,7 @@
 #include "../bench.h"
 #include "tree.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,26 @@ __attribute__((__noinline__)) void prof_get(size_t n, size_t ops, uint64_t *rng)
 	}
 }
 
+/* Lookups of absent keys: a present key with its last byte changed. */
+__attribute__((__noinline__)) void prof_miss(size_t n, size_t ops,
+					     uint64_t *rng)
+{
+	u8 buf[256];
+	size_t i;
+
+	for (i = 0; i < ops; i++) {
+		const struct bench_key *k = &ks.k[bench_rand(rng) % n];
+		struct holt_ref r;
+
+		if (k->len > sizeof(buf))
+			bench_die("key too long");
+		memcpy(buf, k->p, k->len);
+		buf[k->len - 1] = '#';
+		if (holt_tree_get(tree, buf, k->len, &r) != -ENOENT)
+			bench_die("a miss hit");
+	}
+}
+
 __attribute__((__noinline__)) void prof_list(size_t n, size_t lists,
 					 uint64_t *rng)
 {
@@ -110,7 +132,7 @@ int main(int argc, char **argv)
 	struct holt_tree_config cfg = { 0 };
 	struct holt_tree_stats st;
 	uint64_t rng = 42, seq = 0;
-	double t0, t1, t2, t3;
+	double t0, t1, t2, t3, t4;
 	size_t i;
 	int lv;
 
@@ -137,16 +159,19 @@ int main(int argc, char **argv)
 	t1 = now_ns();
 	prof_get(n, ops, &rng);
 	t2 = now_ns();
-	prof_list(n, lists, &rng);
+	prof_miss(n, ops, &rng);
 	t3 = now_ns();
+	prof_list(n, lists, &rng);
+	t4 = now_ns();
 	holt_tree_get_stats(tree, &st);
-	printf("%llu keys, %llu frames, depth %u, fill %.3f, %llu spills\n",
+	printf("%llu keys, %llu frames, depth %u, fill %.3f, %llu spills, %llu compactions\n",
 	       (unsigned long long)st.keys, (unsigned long long)st.frames,
 	       st.depth, (double)st.data_live / st.data_capacity,
-	       (unsigned long long)st.spills);
-	printf("insert %.0f ns/put, get %.0f ns/get, list %.2f us/listing\n",
+	       (unsigned long long)st.spills,
+	       (unsigned long long)st.compactions);
+	printf("insert %.0f ns/put, get %.0f ns/get, miss %.0f ns/get, list %.2f us/listing\n",
 	       (t1 - t0) / n, ops ? (t2 - t1) / ops : 0,
-	       lists ? (t3 - t2) / lists / 1000 : 0);
+	       ops ? (t3 - t2) / ops : 0, lists ? (t4 - t3) / lists / 1000 : 0);
 	for (lv = 0; lv < 8; lv++)
 		if (lvl_lists[lv])
 			printf("  listings of level %d: %ld, %.1f items, %.2f us\n",
