@@ -125,7 +125,7 @@ static inline int it_kb_room(struct holt_iter *it, u32 need)
  * root sits at the depth of the node that dispatched on @b (@depth - 1)
  * and dispatches on @b again.
  */
-static inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
+static __always_inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
 			   int b, u32 depth, const u8 **leaf)
 {
 	const u8 *n = f + holt_dec(c);

@@ -164,8 +164,9 @@ typedef int64_t s64;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
-#ifndef noinline
+/* glibc's sys/cdefs.h has __always_inline as the kernel spells it */
 #include <sys/cdefs.h>
+#ifndef noinline
 #define noinline __attribute_noinline__	/* glibc's spelling */
 #endif
 
