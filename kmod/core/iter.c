@@ -38,6 +38,7 @@ struct it_ent {
 };
 
 #define IT_KB_INLINE	256u
+#define IT_ST_INLINE	16u
 
 struct holt_iter {
 	struct holt_tree *t;
@@ -52,17 +53,25 @@ struct holt_iter {
 	u8 *kb;			/* the key bytes of the current path */
 	u32 kcap;
 	u8 kb_inline[IT_KB_INLINE];
+	/* the stack starts here: most walks need no allocation */
+	struct it_ent st_inline[IT_ST_INLINE];
 };
 
 /* The stack is full: double it (the walk's fast path stays small). */
 static noinline int it_stack_grow(struct holt_iter *it)
 {
-	u32 cap = it->cap ? it->cap * 2 : 32;
+	u32 cap = it->cap * 2;
 	struct it_ent *ns;
 
 	if (cap > HOLT_KEY_MAX * 2 + 64 + it->t->nr_frames * 2)
 		return -EUCLEAN;
-	ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
+	if (it->st == it->st_inline) {
+		ns = holt_port_alloc(cap * sizeof(*ns));
+		if (ns)
+			memcpy(ns, it->st, it->sp * sizeof(*ns));
+	} else {
+		ns = holt_grow(it->st, it->sp, cap, sizeof(*ns));
+	}
 	if (!ns)
 		return -ENOMEM;
 	it->st = ns;
@@ -414,7 +423,8 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 
 static void it_free(struct holt_iter *it)
 {
-	holt_port_free(it->st);
+	if (it->st != it->st_inline)
+		holt_port_free(it->st);
 	if (it->kb != it->kb_inline)
 		holt_port_free(it->kb);
 }
@@ -428,6 +438,8 @@ static void it_init(struct holt_iter *it, struct holt_tree *t, int delim,
 	it->plen = plen;
 	it->kb = it->kb_inline;
 	it->kcap = IT_KB_INLINE;
+	it->st = it->st_inline;
+	it->cap = IT_ST_INLINE;
 }
 
 static bool has_prefix(const u8 *k, u32 kl, const u8 *p, u32 plen)
