@@ -11,15 +11,20 @@
  * byte b continues at the child frame's root restricted to byte b.
  * seek() positions it at the first key >= a bound, > a bound, or after
  * every key that starts with a bound (used to skip a rolled-up common
- * prefix with everything under it).
+ * prefix with everything under it).  A scan of a prefix then marks the
+ * entries below the prefix's subtree as its floor: the walk ends when it
+ * is back down to them, and needs no key compare to know it is done.
  */
 #include "tree_int.h"
 #include "grow.h"
 
 enum { SEEK_GE, SEEK_GT, SEEK_AFTER };
 
-/* What it_next() yields. */
-enum { IT_END, IT_LEAF, IT_PREFIX };
+/*
+ * What it_next() yields.  IT_SEEK_LEAF is the leaf a seek stopped at,
+ * which may lie past the prefix; every other item starts with it.
+ */
+enum { IT_END, IT_LEAF, IT_PREFIX, IT_SEEK_LEAF };
 
 /* memcmp that accepts NULL for zero bytes (an empty prefix or bound) */
 static inline int bcmp_n(const void *a, const void *b, u32 n)
@@ -44,6 +49,7 @@ struct holt_iter {
 	struct holt_tree *t;
 	struct it_ent *st;
 	u32 sp, cap, hops;
+	u32 floor;		/* it_set_floor() */
 	const u8 *pending;
 	/* delimiter rollup (see holt_tree_scan) */
 	int delim;		/* -1: none */
@@ -193,8 +199,9 @@ static int it_roll_done(struct holt_iter *it)
 }
 
 /*
- * The next item in key order: IT_LEAF (*@leaf), IT_PREFIX (a common prefix
- * rolled up by the delimiter: it->kb, it->roll_len bytes), IT_END, or a
+ * The next item in key order: IT_LEAF or IT_SEEK_LEAF (*@leaf), IT_PREFIX
+ * (a common prefix rolled up by the delimiter: it->kb, it->roll_len
+ * bytes), IT_END (also when only entries under the floor are left), or a
  * negative errno.
  */
 static int it_next(struct holt_iter *it, const u8 **leaf)
@@ -205,9 +212,9 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 	if (it->pending) {
 		*leaf = it->pending;
 		it->pending = NULL;
-		return IT_LEAF;
+		return IT_SEEK_LEAF;
 	}
-	while (it->sp) {
+	while (it->sp > it->floor) {
 		struct it_ent *e = &it->st[it->sp - 1];
 		const u8 *n = e->f + holt_dec(e->node);
 		u32 d = e->depth;
@@ -421,6 +428,34 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 	}
 }
 
+/*
+ * After a seek for @p (or for a bound that starts with it): the entries
+ * at the bottom of the stack whose keys to come all lie past the prefix.
+ * They sit above the prefix's depth with their next byte past the
+ * prefix's (the seek went down through them), or are Prefix bodies already
+ * passed or whose bytes leave the prefix.  it_next() ends when it is back
+ * down to them instead of walking to the first key past the prefix, and
+ * every key it yields above them starts with the prefix.
+ */
+static void it_set_floor(struct holt_iter *it, const u8 *p, u32 plen)
+{
+	u32 i;
+
+	for (i = 0; i < it->sp; i++) {
+		const struct it_ent *e = &it->st[i];
+		const u8 *n = e->f + holt_dec(e->node);
+		u32 d = e->depth;
+
+		if (d >= plen)
+			break;
+		if (n[1] == HOLT_N_PREFIX && !e->next &&
+		    d + rd16(n + PFX_LEN) >= plen &&
+		    !memcmp(n + PFX_BYTES, p + d, plen - d))
+			break;
+	}
+	it->floor = i;
+}
+
 static void it_free(struct holt_iter *it)
 {
 	if (it->st != it->st_inline)
@@ -468,9 +503,14 @@ int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 	it_init(&it, t, -1, plen);
 	*count = 0;
 	r = it_seek(&it, prefix, plen, SEEK_GE);
-	while (!r && (r = it_next(&it, &l)) == IT_LEAF) {
+	if (!r)
+		it_set_floor(&it, prefix, plen);
+	while (!r && (r = it_next(&it, &l)) > IT_END) {
+		bool seek_leaf = r == IT_SEEK_LEAF;
+
 		r = 0;
-		if (!has_prefix(leaf_key(l), leaf_klen(l), prefix, plen))
+		if (seek_leaf &&
+		    !has_prefix(leaf_key(l), leaf_klen(l), prefix, plen))
 			break;
 		if (++*count == limit)
 			break;
@@ -550,6 +590,8 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 		return -EINVAL;
 	it_init(&it, t, delim, plen);
 	err = scan_seek(&it, args);
+	if (!err)
+		it_set_floor(&it, p, plen);
 	while (!err && (r = it_next(&it, &l)) != IT_END) {
 		struct holt_scan_item item = { 0 };
 		const u8 *q = NULL;
@@ -561,13 +603,12 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 		if (r == IT_PREFIX) {
 			item.key = it.kb;
 			item.klen = it.roll_len;
-			if (bcmp_n(item.key, p, plen))
-				break;
 			item.is_prefix = true;
 		} else {
 			item.key = leaf_key(l);
 			item.klen = leaf_klen(l);
-			if (!has_prefix(item.key, item.klen, p, plen))
+			if (r == IT_SEEK_LEAF &&
+			    !has_prefix(item.key, item.klen, p, plen))
 				break;
 			if (delim >= 0)
 				q = memchr(item.key + plen, delim,
