@@ -14,6 +14,9 @@
  * prints the wall time of each phase and of the listings by level.
  *
  *   holt-prof [keys [gets [listings]]]   (default 1000000 100000 2000)
+ *
+ * With HOLT_PROF_LEVEL=L in the environment only the listings of level L
+ * (0: the root, 1: a bucket, ...) are made.
  */
 #include "../bench.h"
 #include "tree.h"
@@ -29,6 +32,7 @@ static struct holt_tree *tree;
 static size_t *order;
 static u8 value[64];
 static double lvl_ns[8];
+static int only_level = -1;	/* HOLT_PROF_LEVEL: list only that level */
 static long lvl_lists[8], lvl_items[8];
 
 static double now_ns(void)
@@ -111,6 +115,8 @@ __attribute__((__noinline__)) void prof_list(size_t n, size_t lists,
 				plen = j + 1;
 		for (j = 0; j < plen; j++)
 			lv += k->p[j] == '/';
+		if (only_level >= 0 && lv != (u32)only_level)
+			continue;
 		a.prefix = k->p;
 		a.plen = plen;
 		t0 = now_ns();
@@ -136,6 +142,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int lv;
 
+	if (getenv("HOLT_PROF_LEVEL"))
+		only_level = atoi(getenv("HOLT_PROF_LEVEL"));
 	if (!n || bench_keys_generate(&ks, "objstore", n, 1))
 		bench_die("cannot generate %zu keys", n);
 	order = malloc(n * sizeof(*order));
