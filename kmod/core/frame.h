@@ -451,6 +451,38 @@ static inline int node_next_at(const u8 *n, u32 from, u8 *pos, u16 *child)
 	return -1;
 }
 
+/*
+ * Start fetching the children of inner node @n of frame @f, for a scan
+ * that will visit them: their cache misses then overlap instead of
+ * following one another.  Only a Node4's and a Node16's: a Node48 has more
+ * slots to look at than the prefetch gains (measured on listings), a
+ * Node256 more still.  (The copy engine of a rebuild gained nothing from
+ * it: its share of an insert's time stayed at 7.5 %.)
+ */
+static inline void node_prefetch_kids(const u8 *f, const u8 *n)
+{
+	u32 i, cnt, kids;
+
+	switch (n[1]) {
+	case HOLT_N_4:
+		cnt = n[0] > 4 ? 4 : n[0];
+		kids = N4_CHILD;
+		break;
+	case HOLT_N_16:
+		cnt = n[0] > 16 ? 16 : n[0];
+		kids = N16_CHILD;
+		break;
+	default:
+		return;
+	}
+	for (i = 0; i < cnt; i++) {
+		u16 c = rd16(n + kids + 2 * i);
+
+		if (c)
+			holt_port_prefetch(f + holt_dec(c));
+	}
+}
+
 u8 holt_leaf_fp(const u8 *key, u32 klen);
 void holt_frame_init(u8 *f, u64 id, u32 budget);
 void holt_frame_copy_out(void *buf, const u8 *f);

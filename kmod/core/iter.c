@@ -135,37 +135,6 @@ static inline int it_kb_room(struct holt_iter *it, u32 need)
 }
 
 /*
- * Start fetching the children of inner node @n of frame @f, so that their
- * cache misses overlap instead of following one another: a delimiter scan
- * enters each child of a directory only to find the delimiter below it
- * and roll the child up, and a leaf directory's leaves lie scattered over
- * the frame in the order they were written.
- */
-static void it_prefetch_kids(const u8 *f, const u8 *n)
-{
-	u32 i, cnt, kids;
-
-	switch (n[1]) {
-	case HOLT_N_4:
-		cnt = n[0] > 4 ? 4 : n[0];
-		kids = N4_CHILD;
-		break;
-	case HOLT_N_16:
-		cnt = n[0] > 16 ? 16 : n[0];
-		kids = N16_CHILD;
-		break;
-	default:
-		return;	/* Node48/256: more slots to look at than they gain */
-	}
-	for (i = 0; i < cnt; i++) {
-		u16 c = rd16(n + kids + 2 * i);
-
-		if (c)
-			holt_port_prefetch(f + holt_dec(c));
-	}
-}
-
-/*
  * Push whatever child @c of frame @f needs: reached by byte @b (-1: the
  * child of a Prefix), @depth key bytes above it.  A Blob's child frame
  * root sits at the depth of the node that dispatched on @b (@depth - 1)
@@ -201,7 +170,8 @@ static __always_inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
 	default:
 		if (!type_is_inner(n[1]))
 			return -EUCLEAN;
-		it_prefetch_kids(f, n);
+		/* a listing's directory entries, a leaf directory's leaves */
+		node_prefetch_kids(f, n);
 		return it_push(it, f, c, 0, 255, false, depth);
 	}
 }
