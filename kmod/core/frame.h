@@ -420,6 +420,28 @@ static inline int node_next(const u8 *n, u32 from, u16 *child)
 }
 
 /*
+ * A Node4's or Node16's child count (clamped to its capacity) and the
+ * offsets of its sorted keys and of its children; false for other types.
+ */
+static __always_inline bool node_sorted(const u8 *n, u32 *cnt, u32 *keys,
+					u32 *kids)
+{
+	if (n[1] == HOLT_N_4) {
+		*cnt = n[0] > 4 ? 4 : n[0];
+		*keys = N4_KEYS;
+		*kids = N4_CHILD;
+		return true;
+	}
+	if (n[1] == HOLT_N_16) {
+		*cnt = n[0] > 16 ? 16 : n[0];
+		*keys = N16_KEYS;
+		*kids = N16_CHILD;
+		return true;
+	}
+	return false;
+}
+
+/*
  * node_next() for a caller that visits the children in order: a Node4's
  * or Node16's sorted keys are searched from index *@pos (0 the first
  * time), the one after the child returned last, instead of from the first
@@ -429,17 +451,8 @@ static inline int node_next_at(const u8 *n, u32 from, u8 *pos, u16 *child)
 {
 	u32 i, cnt, keys, kids;
 
-	if (n[1] == HOLT_N_4) {
-		cnt = n[0] > 4 ? 4 : n[0];
-		keys = N4_KEYS;
-		kids = N4_CHILD;
-	} else if (n[1] == HOLT_N_16) {
-		cnt = n[0] > 16 ? 16 : n[0];
-		keys = N16_KEYS;
-		kids = N16_CHILD;
-	} else {
+	if (!node_sorted(n, &cnt, &keys, &kids))
 		return node_next(n, from, child);
-	}
 	for (i = *pos; i < cnt; i++) {
 		if (n[keys + i] >= from) {
 			*pos = (u8)(i + 1);
@@ -463,20 +476,10 @@ static inline int node_next_at(const u8 *n, u32 from, u8 *pos, u16 *child)
  */
 static __always_inline void node_prefetch_kids(const u8 *f, const u8 *n)
 {
-	u32 i, cnt, kids;
+	u32 i, cnt, keys, kids;
 
-	switch (n[1]) {
-	case HOLT_N_4:
-		cnt = n[0] > 4 ? 4 : n[0];
-		kids = N4_CHILD;
-		break;
-	case HOLT_N_16:
-		cnt = n[0] > 16 ? 16 : n[0];
-		kids = N16_CHILD;
-		break;
-	default:
+	if (!node_sorted(n, &cnt, &keys, &kids))
 		return;
-	}
 	for (i = 0; i < cnt; i++) {
 		u16 c = rd16(n + kids + 2 * i);
 
