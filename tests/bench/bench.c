@@ -727,8 +727,8 @@ static void usage(int rc)
 "  --list-walk        peers list a directory by walking every key under it\n"
 "                     and rolling up in the client, instead of seeking past\n"
 "                     each common prefix (holt is unchanged)\n"
-"  --no-settle        no untimed flush and compaction of RocksDB after the\n"
-"                     insert and update phases\n"
+"  --no-settle        no untimed tidying after the insert and update phases\n"
+"                     (RocksDB: flush and compaction; holt: compaction)\n"
 "  --seed S           seed of the key generator and the workload\n"
 "  --dir D            directory (tmpfs) for LMDB and RocksDB (default /dev/shm)\n"
 "  -v, --verbose      progress on stderr\n");

@@ -69,7 +69,8 @@ enum bench_mode {
  * @sum accumulates bytes seen so that the compiler cannot drop any work.
  *
  * settle, when set and enabled, runs untimed after the insert and update
- * phases (RocksDB: flush and compact, so its reads see its best shape).
+ * phases (RocksDB: flush and compact, so its reads see its best shape;
+ * holt: compact every frame, leaves in key order).
  *
  * begin/end bracket every group of opts->batch operations of one kind (a
  * write transaction for LMDB, a write batch for RocksDB, a read

@@ -7,6 +7,9 @@
  * own version counter.  Scans and listings are one holt_tree_scan() each,
  * the listing with delimiter and limit, so the tree rolls up common
  * prefixes itself.  Values are read (not keys-only) like the peers'.
+ * Settling (untimed, like RocksDB's flush and compaction) is
+ * holt_tree_compact(), what `holt compact` does to a store: every frame
+ * rebuilt, its leaves laid out in key order.
  */
 #include "bench.h"
 #include "tree.h"
@@ -83,6 +86,14 @@ static int bench_holt_del(void *e, const uint8_t *k, uint32_t klen)
 	return rc ? rc : 1;
 }
 
+/* Untimed after the write phases: compact every frame (see above). */
+static int bench_holt_settle(void *e)
+{
+	struct bench_holt *b = e;
+
+	return holt_tree_compact(b->t);
+}
+
 struct bench_holt_walk {
 	long items;
 	uint64_t sum;
@@ -151,6 +162,7 @@ const struct bench_engine_ops bench_engine_holt = {
 	.name = "holt",
 	.open = bench_holt_open,
 	.close = bench_holt_close,
+	.settle = bench_holt_settle,
 	.put = bench_holt_put,
 	.get = bench_holt_get,
 	.del = bench_holt_del,
