@@ -442,6 +442,15 @@ static __always_inline bool node_sorted(const u8 *n, u32 *cnt, u32 *keys,
 }
 
 /*
+ * Has node_next_at() just returned the last child of a Node4 or Node16
+ * (index @pos after it)?  False for other types, which may have more.
+ */
+static __always_inline bool node_sorted_last(const u8 *n, u8 pos)
+{
+	return (n[1] == HOLT_N_4 || n[1] == HOLT_N_16) && pos >= n[0];
+}
+
+/*
  * node_next() for a caller that visits the children in order: a Node4's
  * or Node16's sorted keys are searched from index *@pos (0 the first
  * time), the one after the child returned last, instead of from the first

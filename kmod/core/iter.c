@@ -218,7 +218,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 	}
 	while (it->sp > it->floor) {
 		struct it_ent *e = &it->st[it->sp - 1];
-		const u8 *n = e->f + holt_dec(e->node);
+		const u8 *f, *n = e->f + holt_dec(e->node);
 		u32 d = e->depth;
 		u16 c = 0;
 		int b;
@@ -232,7 +232,9 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				it->sp--;
 				continue;
 			}
-			e->next = 1;
+			/* its only child is taken now: done with it */
+			f = e->f;
+			it->sp--;
 			c = rd16(n + PFX_CHILD);
 			if (it->delim >= 0) {
 				const u8 *q, *s = n + PFX_BYTES;
@@ -248,10 +250,10 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 					it->roll_len = d + (u32)(q - s) + 1;
 					it->roll_sp = it->sp;
 				}
-				if (it->roll_len && it_roll_now(it, e->f, c))
+				if (it->roll_len && it_roll_now(it, f, c))
 					return it_roll_done(it);
 			}
-			err = it_enter(it, e->f, c, -1, d + len, &l);
+			err = it_enter(it, f, c, -1, d + len, &l);
 			if (err)
 				return err;
 			if (!l)
@@ -285,6 +287,9 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 			continue;
 		}
 		e->next = (u16)(b + 1);
+		f = e->f;
+		if (b >= e->hi || node_sorted_last(n, e->pos))
+			it->sp--;	/* the last child: done with the node */
 		if (it->delim >= 0) {
 			err = it_kb_room(it, d + 1);
 			if (err)
@@ -294,10 +299,10 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				it->roll_len = d + 1;
 				it->roll_sp = it->sp;
 			}
-			if (it->roll_len && it_roll_now(it, e->f, c))
+			if (it->roll_len && it_roll_now(it, f, c))
 				return it_roll_done(it);
 		}
-		err = it_enter(it, e->f, c, b, d + 1, &l);
+		err = it_enter(it, f, c, b, d + 1, &l);
 		if (err)
 			return err;
 		if (!l)
