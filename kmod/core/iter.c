@@ -201,6 +201,46 @@ static int it_roll_done(struct holt_iter *it)
 }
 
 /*
+ * The common step of a leaf directory's listing, taken without it_next()'s
+ * loop: the top entry is a Node4 or Node16 past its terminal, no prefix
+ * is being rolled up, and its next child is a live leaf reached by a byte
+ * that is not the delimiter.  False for anything else, which the loop
+ * takes as before.  (The leaf's byte is not written to the path buffer:
+ * only a rollup reads it, and a rollup below this node writes its own.)
+ */
+static __always_inline bool it_next_leaf(struct holt_iter *it,
+					 const u8 **leaf)
+{
+	struct it_ent *e;
+	const u8 *n, *l;
+	u32 cnt, keys, kids, i;
+	u8 b;
+
+	if (it->sp <= it->floor || it->roll_len || it->pending)
+		return false;
+	e = &it->st[it->sp - 1];
+	n = e->f + holt_dec(e->node);
+	if (!e->term_done || !node_sorted(n, &cnt, &keys, &kids))
+		return false;
+	i = e->pos;
+	if (i >= cnt)
+		return false;
+	b = n[keys + i];
+	if (b < e->next || b > e->hi ||
+	    (b == it->delim && e->depth >= it->plen))
+		return false;
+	l = e->f + holt_dec(rd16(n + kids + 2 * i));
+	if (l[1] != HOLT_N_LEAF || leaf_dead(l))
+		return false;
+	e->pos = (u8)(i + 1);
+	e->next = (u16)(b + 1);
+	if (b >= e->hi || i + 1 >= cnt)
+		it->sp--;	/* the last child: done with the node */
+	*leaf = l;
+	return true;
+}
+
+/*
  * The next item in key order: IT_LEAF or IT_SEEK_LEAF (*@leaf), IT_PREFIX
  * (a common prefix rolled up by the delimiter: it->kb, it->roll_len
  * bytes), IT_END (also when only entries under the floor are left), or a
@@ -599,7 +639,8 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 	err = scan_seek(&it, args);
 	if (!err)
 		it_set_floor(&it, p, plen);
-	while (!err && (r = it_next(&it, &l)) != IT_END) {
+	while (!err && (r = it_next_leaf(&it, &l) ? IT_LEAF :
+			    it_next(&it, &l)) != IT_END) {
 		struct holt_scan_item item = { 0 };
 		const u8 *q = NULL;
 
