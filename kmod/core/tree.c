@@ -975,9 +975,10 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		if (err)
 			return err;
 		seq = tree_next_seq(t);
-		/* outside batches: a rollback could bring back a hollow tree */
+		/* an empty tree has no hollow subtree (a batch's rollback
+		 * puts back what it had before) */
 		if (p.kase == PUT_EMPTY && p.fid == HOLT_ROOT_FRAME &&
-		    t->nr_frames == 1 && !t->jnl)
+		    t->nr_frames == 1)
 			t->dense = true;
 		lf = put_apply(t, &p, key, klen, val, vlen, seq);
 		if (t->hints.b)
@@ -1399,6 +1400,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 	struct holt_jnl j;
 	u64 seq0 = *t->seq, keys0 = t->nr_keys;
 	u64 sp0 = t->spills, cp0 = t->compactions, mg0 = t->merges;
+	bool dense0 = t->dense;
 	u32 i;
 	int err = 0;
 
@@ -1429,6 +1431,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 		t->spills = sp0;
 		t->compactions = cp0;
 		t->merges = mg0;
+		t->dense = dense0;
 	} else {
 		jnl_commit(&j);
 	}
