@@ -1380,6 +1380,25 @@ static int batch_one(struct holt_tree *t, const struct holt_batch_op *op)
 	return -EINVAL;
 }
 
+/*
+ * Walk ahead for the keys of the next operations (prefetch.c): a batch of
+ * puts on a large tree then waits for the misses of a group at once.
+ */
+static void batch_prefetch(struct holt_tree *t,
+			   const struct holt_batch_op *ops, u32 nr)
+{
+	const u8 *keys[HOLT_PREFETCH_MAX];
+	u32 klens[HOLT_PREFETCH_MAX], i;
+
+	if (nr > HOLT_PREFETCH_MAX)
+		nr = HOLT_PREFETCH_MAX;
+	for (i = 0; i < nr; i++) {
+		keys[i] = ops[i].key;
+		klens[i] = ops[i].klen;
+	}
+	holt_tree_prefetch(t, keys, klens, nr);
+}
+
 /**
  * holt_tree_batch() - apply operations atomically, in order
  * @t: tree
@@ -1418,6 +1437,8 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 	}
 	jnl_begin(t, &j);
 	for (i = 0; i < nr; i++) {
+		if (i % HOLT_PREFETCH_MAX == 0 && nr - i > 1)
+			batch_prefetch(t, ops + i, nr - i);
 		err = batch_one(t, &ops[i]);
 		if (err)
 			break;

@@ -151,6 +151,11 @@ int holt_compact_frame(struct holt_tree *t, u32 fid);
 int holt_spill_frame(struct holt_tree *t, u32 fid);
 int holt_merge_frame(struct holt_tree *t, u32 fid);
 
+/* prefetch.c: walks of this many keys at most go together */
+#define HOLT_PREFETCH_MAX	16u
+void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
+			const u32 *klens, u32 nr);
+
 /* iter.c */
 int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 		    u64 limit, u64 *count);

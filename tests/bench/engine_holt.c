@@ -4,7 +4,10 @@
  * optimised for userspace as build/core-opt/libholtcore.a).
  *
  * A tree with the whole data area of every frame (data_budget 0) and its
- * own version counter.  Scans and listings are one holt_tree_scan() each,
+ * own version counter.  Writes are grouped like the peers': each group of
+ * --batch puts or deletes is one atomic holt_tree_batch() (which walks
+ * ahead for the keys of its operations, prefetch.c); gets are one call
+ * each.  Scans and listings are one holt_tree_scan() each,
  * the listing with delimiter and limit, so the tree rolls up common
  * prefixes itself.  Values are read (not keys-only) like the peers'.
  * Settling (untimed, like RocksDB's flush and compaction) is
@@ -16,10 +19,14 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct bench_holt {
 	struct holt_tree *t;
 	u64 seq;
+	struct holt_batch_op *ops;	/* the write group being gathered */
+	u32 nops, cap;
+	bool grouping;
 };
 
 static void *bench_holt_open(const struct bench_opts *o, char *err,
@@ -40,7 +47,80 @@ static void *bench_holt_open(const struct bench_opts *o, char *err,
 		free(b);
 		return NULL;
 	}
+	if (o->batch > 1) {
+		b->cap = o->batch;
+		b->ops = calloc(b->cap, sizeof(*b->ops));
+		if (!b->ops) {
+			snprintf(err, errlen, "out of memory");
+			holt_tree_destroy(b->t);
+			free(b);
+			return NULL;
+		}
+	}
 	return b;
+}
+
+/* A group of writes is one atomic batch (LMDB: a transaction). */
+static int bench_holt_begin(void *e, enum bench_mode mode)
+{
+	struct bench_holt *b = e;
+
+	b->grouping = mode == BENCH_WRITE && b->ops;
+	b->nops = 0;
+	return 0;
+}
+
+/* Apply the operations gathered so far as one batch. */
+static int bench_holt_flush(struct bench_holt *b)
+{
+	u32 failed;
+	int rc = 0;
+
+	if (b->nops) {
+		rc = holt_tree_batch(b->t, b->ops, b->nops, &failed);
+		if (rc)
+			fprintf(stderr, "holt-bench: holt batch: op %u: %d\n",
+				failed, rc);
+	}
+	b->nops = 0;
+	return rc;
+}
+
+static int bench_holt_end(void *e, enum bench_mode mode)
+{
+	struct bench_holt *b = e;
+	int rc = b->grouping ? bench_holt_flush(b) : 0;
+
+	(void)mode;
+	b->grouping = false;
+	return rc ? -1 : 0;
+}
+
+/*
+ * Add an operation to the group: 1, or 0 when there is no group (the
+ * caller applies it alone), or the errno of a full group's batch.
+ */
+static int bench_holt_gather(struct bench_holt *b, u8 op, const u8 *k,
+			     u32 klen, const u8 *v, u32 vlen)
+{
+	struct holt_batch_op *o;
+	int rc;
+
+	if (!b->grouping)
+		return 0;
+	if (b->nops == b->cap) {
+		rc = bench_holt_flush(b);
+		if (rc)
+			return rc;
+	}
+	o = &b->ops[b->nops++];
+	memset(o, 0, sizeof(*o));
+	o->op = op;
+	o->key = k;
+	o->klen = klen;
+	o->val = v;
+	o->vlen = vlen;
+	return 1;
 }
 
 static void bench_holt_close(void *e)
@@ -48,6 +128,7 @@ static void bench_holt_close(void *e)
 	struct bench_holt *b = e;
 
 	holt_tree_destroy(b->t);
+	free(b->ops);
 	free(b);
 }
 
@@ -57,6 +138,10 @@ static int bench_holt_put(void *e, const uint8_t *k, uint32_t klen,
 	struct bench_holt *b = e;
 	u64 version;
 
+	int rc = bench_holt_gather(b, HOLT_BOP_PUT, k, klen, v, vlen);
+
+	if (rc)
+		return rc < 0 ? rc : 0;
 	return holt_tree_put(b->t, k, klen, v, vlen, 0, 0, &version);
 }
 
@@ -79,7 +164,13 @@ static int bench_holt_get(void *e, const uint8_t *k, uint32_t klen,
 static int bench_holt_del(void *e, const uint8_t *k, uint32_t klen)
 {
 	struct bench_holt *b = e;
-	int rc = holt_tree_delete(b->t, k, klen, 0, 0);
+	int rc;
+
+	/* in a group: applied (or failed, with its group) at the end */
+	rc = bench_holt_gather(b, HOLT_BOP_DEL, k, klen, NULL, 0);
+	if (rc)
+		return rc < 0 ? rc : 2;
+	rc = holt_tree_delete(b->t, k, klen, 0, 0);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -162,6 +253,8 @@ const struct bench_engine_ops bench_engine_holt = {
 	.name = "holt",
 	.open = bench_holt_open,
 	.close = bench_holt_close,
+	.begin = bench_holt_begin,
+	.end = bench_holt_end,
 	.settle = bench_holt_settle,
 	.put = bench_holt_put,
 	.get = bench_holt_get,

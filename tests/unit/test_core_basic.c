@@ -9,6 +9,7 @@
 #include "harness.h"
 
 #include "kmod/core/tree.h"
+#include "kmod/core/tree_int.h"
 #include "kmod/core/validate.h"
 
 struct ent {
@@ -351,6 +352,29 @@ static int injected(int err)
 	return 1;
 }
 
+/*
+ * Walks ahead (prefetch.c) for @k and for more keys than a group takes:
+ * present, absent and empty ones.  They only read: the checks after every
+ * operation find the tree unchanged, and ASan any read out of place.
+ */
+static void walk_ahead(const uint8_t *k, uint32_t kl)
+{
+	const uint8_t *keys[HOLT_PREFETCH_MAX + 4];
+	uint32_t klens[HOLT_PREFETCH_MAX + 4], n, i;
+
+	keys[0] = k;
+	klens[0] = kl;
+	keys[1] = k;
+	klens[1] = 0;
+	for (n = 2, i = 0; n < HOLT_PREFETCH_MAX + 4 && i < nora; n++, i++) {
+		size_t j = rnd((uint32_t)nora);
+
+		keys[n] = ora[j].k;
+		klens[n] = ora[j].kl;
+	}
+	holt_tree_prefetch(t, keys, klens, n);
+}
+
 static void run(uint32_t budget, unsigned long ops)
 {
 	struct holt_tree_config cfg = { .seq = &seq, .data_budget = budget };
@@ -486,6 +510,7 @@ static void run(uint32_t budget, unsigned long ops)
 		} else if (r < 98) {
 			CHECK_EQ(holt_tree_compact(t), 0);
 		} else {
+			walk_ahead(k, kl);
 			check_get(k, kl);
 		}
 		if (op % 64 == 0) {

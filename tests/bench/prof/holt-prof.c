@@ -18,6 +18,8 @@
  * With HOLT_PROF_LEVEL=L in the environment only the listings of level L
  * (0: the root, 1: a bucket, ...) are made.  With HOLT_PROF_COMPACT=1 the
  * tree is compacted after the inserts (untimed), as holt-bench settles it.
+ * With HOLT_PROF_BATCH=N the inserts go in atomic batches of N puts
+ * (holt_tree_batch()), as holt-bench groups them.
  */
 #include "../bench.h"
 #include "tree.h"
@@ -34,6 +36,7 @@ static size_t *order;
 static u8 value[64];
 static double lvl_ns[8];
 static int only_level = -1;	/* HOLT_PROF_LEVEL: list only that level */
+static size_t batch;	/* HOLT_PROF_BATCH: puts per holt_tree_batch() */
 static long lvl_lists[8], lvl_items[8];
 
 static double now_ns(void)
@@ -54,6 +57,30 @@ __attribute__((__noinline__)) void prof_insert(size_t n)
 {
 	size_t i;
 
+	if (batch) {
+		struct holt_batch_op *ops = calloc(batch, sizeof(*ops));
+		u32 failed;
+
+		if (!ops)
+			bench_die("out of memory");
+		for (i = 0; i < n; i += batch) {
+			size_t j, m = n - i < batch ? n - i : batch;
+
+			for (j = 0; j < m; j++) {
+				const struct bench_key *k = &ks.k[order[i + j]];
+
+				ops[j].op = HOLT_BOP_PUT;
+				ops[j].key = k->p;
+				ops[j].klen = k->len;
+				ops[j].val = value;
+				ops[j].vlen = 16 + k->len % 48;
+			}
+			if (holt_tree_batch(tree, ops, m, &failed))
+				bench_die("batch failed");
+		}
+		free(ops);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		const struct bench_key *k = &ks.k[order[i]];
 
@@ -143,6 +170,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int lv;
 
+	if (getenv("HOLT_PROF_BATCH"))
+		batch = strtoul(getenv("HOLT_PROF_BATCH"), NULL, 0);
 	if (getenv("HOLT_PROF_LEVEL"))
 		only_level = atoi(getenv("HOLT_PROF_LEVEL"));
 	if (!n || bench_keys_generate(&ks, "objstore", n, 1))
