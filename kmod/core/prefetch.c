@@ -109,6 +109,10 @@ void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
 	}
 	live = nr;
 	while (live) {
+		/* ask for every walk's next body before reading any of them */
+		for (i = 0; i < nr; i++)
+			if (w[i].f)
+				holt_port_prefetch(w[i].f + holt_dec(w[i].cur));
 		for (i = 0; i < nr; i++) {
 			if (w[i].f && !pf_step(t, &w[i])) {
 				w[i].f = NULL;
