@@ -201,43 +201,59 @@ static int it_roll_done(struct holt_iter *it)
 }
 
 /*
- * The common step of a leaf directory's listing, taken without it_next()'s
- * loop: the top entry is a Node4 or Node16 past its terminal, no prefix
- * is being rolled up, and its next child is a live leaf reached by a byte
- * that is not the delimiter.  False for anything else, which the loop
- * takes as before.  (The leaf's byte is not written to the path buffer:
- * only a rollup reads it, and a rollup below this node writes its own.)
+ * The common steps of a leaf directory's listing, taken without it_next()'s
+ * loop: while the top entry is a Node4 or Node16 past its terminal, no
+ * prefix is being rolled up, and its next child (reached by a byte that is
+ * not the delimiter) is a Node4 or Node16 without a terminal, that child is
+ * entered; a live leaf there is the item.  False for anything else, which
+ * the loop takes from where this left off.  (A leaf's byte is not written
+ * to the path buffer: only a rollup reads it, and a rollup below this node
+ * writes its own.)
  */
 static __always_inline bool it_next_leaf(struct holt_iter *it,
 					 const u8 **leaf)
 {
-	struct it_ent *e;
-	const u8 *n, *l;
-	u32 cnt, keys, kids, i;
-	u8 b;
-
 	if (it->sp <= it->floor || it->roll_len || it->pending)
 		return false;
-	e = &it->st[it->sp - 1];
-	n = e->f + holt_dec(e->node);
-	if (!e->term_done || !node_sorted(n, &cnt, &keys, &kids))
-		return false;
-	i = e->pos;
-	if (i >= cnt)
-		return false;
-	b = n[keys + i];
-	if (b < e->next || b > e->hi ||
-	    (b == it->delim && e->depth >= it->plen))
-		return false;
-	l = e->f + holt_dec(rd16(n + kids + 2 * i));
-	if (l[1] != HOLT_N_LEAF || leaf_dead(l))
-		return false;
-	e->pos = (u8)(i + 1);
-	e->next = (u16)(b + 1);
-	if (b >= e->hi || i + 1 >= cnt)
-		it->sp--;	/* the last child: done with the node */
-	*leaf = l;
-	return true;
+	for (;;) {
+		struct it_ent *e = &it->st[it->sp - 1];
+		const u8 *f = e->f, *n = f + holt_dec(e->node), *x;
+		u32 cnt, keys, kids, i, d = e->depth;
+		u16 c;
+		u8 b;
+
+		if (!e->term_done || !node_sorted(n, &cnt, &keys, &kids))
+			return false;
+		i = e->pos;
+		if (i >= cnt)
+			return false;
+		b = n[keys + i];
+		if (b < e->next || b > e->hi ||
+		    (b == it->delim && d >= it->plen))
+			return false;
+		c = rd16(n + kids + 2 * i);
+		x = f + holt_dec(c);
+		if (x[1] == HOLT_N_LEAF) {
+			if (leaf_dead(x))
+				return false;
+		} else if ((x[1] != HOLT_N_4 && x[1] != HOLT_N_16) ||
+			   rd16(x + NODE_TERM) || it->sp == it->cap ||
+			   (it->delim >= 0 && d + 1 > it->kcap)) {
+			return false;
+		} else if (it->delim >= 0) {
+			it->kb[d] = b;
+		}
+		e->pos = (u8)(i + 1);
+		e->next = (u16)(b + 1);
+		if (b >= e->hi || i + 1 >= cnt)
+			it->sp--;	/* the last child: done with the node */
+		if (x[1] == HOLT_N_LEAF) {
+			*leaf = x;
+			return true;
+		}
+		node_prefetch_kids(f, x);
+		it_push(it, f, c, 0, 255, true, d + 1);	/* room checked */
+	}
 }
 
 /*
