@@ -14,6 +14,10 @@
  * prefix with everything under it).  A scan of a prefix then marks the
  * entries below the prefix's subtree as its floor: the walk ends when it
  * is back down to them, and needs no key compare to know it is done.
+ * An entry leaves the stack as its last child is taken, not when it is
+ * next looked at.  The steps of a leaf directory (a Node4/16 whose next
+ * child is a live leaf or a small inner node without a terminal) are taken
+ * by it_next_leaf() before the general loop of it_next() is tried.
  */
 #include "tree_int.h"
 #include "grow.h"
