@@ -70,6 +70,10 @@ static bool pf_step(struct holt_tree *t, struct pf_walk *w)
 		w->cur = c;
 		w->d++;
 		return true;
+	case HOLT_N_LEAF:
+		/* the key compare reads on past the leaf's first line */
+		holt_port_prefetch(n + 64);
+		return false;
 	default:
 		return false;
 	}
