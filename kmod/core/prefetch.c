@@ -86,8 +86,8 @@ static bool pf_step(struct holt_tree *t, struct pf_walk *w)
  * @klens: their lengths
  * @nr: number of keys
  *
- * A walk goes down a key byte or more at every step in a frame (whose
- * bodies the validator accepted), and crosses into child frames at most
+ * Within a frame a walk never meets a body twice (the validator rules
+ * out cycles and shared bodies), and it crosses into child frames at most
  * as many times as there are frames, so the rounds always end.
  *
  * Context: the caller excludes writers (or is the writer).

@@ -136,9 +136,8 @@ static int bench_holt_put(void *e, const uint8_t *k, uint32_t klen,
 			  const uint8_t *v, uint32_t vlen)
 {
 	struct bench_holt *b = e;
-	u64 version;
-
 	int rc = bench_holt_gather(b, HOLT_BOP_PUT, k, klen, v, vlen);
+	u64 version;
 
 	if (rc)
 		return rc < 0 ? rc : 0;
