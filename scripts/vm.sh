@@ -32,7 +32,9 @@
 #   --attach NAME	shell: the memory store to attach (default mem0, "" none)
 #
 # Environment: VM_KERNEL (vmlinuz; default the newest /boot/vmlinuz-*-amd64),
-# VM_MEM (1G), VM_SMP (2), VM_TIMEOUT, VM_KEEP=1 (keep build/vm/run.* logs),
+# VM_MEM (1G), VM_SMP (2), VM_TIMEOUT, VM_START_TIMEOUT (120: a guest that
+# has not started COMMAND by then stalled in its boot; it is booted once
+# more, and a second stall fails the run), VM_KEEP=1 (keep build/vm/run.* logs),
 # VM_QEMU_ARGS (more QEMU arguments), VM_VERBOSE=1, HOLT_KO, HOLT_CLI,
 # HOLT_NLBENCH (override the built files).
 #
@@ -365,10 +367,6 @@ if [ "$MODE" = shell ]; then
 	exit $?
 fi
 
-: >"$RUN/out"
-: >"$RUN/err"
-: >"$RUN/ctl"
-: >"$RUN/console"
 QEMU+=(-monitor none
 	-chardev "file,id=con,path=$RUN/console" -serial chardev:con
 	-device virtio-serial-pci,id=vser
@@ -380,52 +378,79 @@ QEMU+=(-monitor none
 	-device virtserialport,bus=vser.0,chardev=ctl,name=holt.ctl
 	-append "$APPEND")
 
-now_us
-START=$NOW
-"${QEMU[@]}" </dev/null >"$RUN/qemu.log" 2>&1 &
-QPID=$!
-# Stream the command's output while it runs.
-tail -c +1 -s 0.2 -f --pid="$QPID" "$RUN/out" &
-TAILS+=($!)
-tail -c +1 -s 0.2 -f --pid="$QPID" "$RUN/err" >&2 &
-TAILS+=($!)
-
-TIMED_OUT=0
-CUT_DONE=0
-# Watchdog: sleep in small steps so that a finished VM returns at once.
-now_us
-deadline=$((NOW + TIMEOUT * 1000000))
-cut_us=
-[ -n "$CUT" ] && cut_us=$(awk -v c="$CUT" 'BEGIN { printf "%d", c * 1000000 }')
-cut_at=
-while kill -0 "$QPID" 2>/dev/null; do
+# A guest that has not started the command START_TIMEOUT seconds after
+# QEMU did (a boot takes ~6 s) stalled in the boot or in insmod: it is
+# stopped and booted once more, and the run says so.  Nothing has touched
+# the disks by then (holt attaches them in the command).
+START_TIMEOUT=${VM_START_TIMEOUT:-120}
+attempt=1
+while :; do
+	: >"$RUN/out"
+	: >"$RUN/err"
+	: >"$RUN/ctl"
+	: >"$RUN/console"
 	now_us
-	if [ -n "$cut_us" ] && [ -z "$cut_at" ]; then
-		line=
-		read -r line <"$RUN/ctl" || true
-		[ "$line" = VM-START ] && cut_at=$((NOW + cut_us))
-	fi
-	if [ -n "$cut_at" ] && [ "$NOW" -ge "$cut_at" ]; then
-		CUT_DONE=1
-		kill -KILL "$QPID" 2>/dev/null || true
-		break
-	fi
-	if [ "$NOW" -ge "$deadline" ]; then
-		TIMED_OUT=1
-		kill -KILL "$QPID" 2>/dev/null || true
-		break
-	fi
-	sleep 0.1
+	START=$NOW
+	"${QEMU[@]}" </dev/null >"$RUN/qemu.log" 2>&1 &
+	QPID=$!
+	# Stream the command's output while it runs.
+	tail -c +1 -s 0.2 -f --pid="$QPID" "$RUN/out" &
+	TAILS+=($!)
+	tail -c +1 -s 0.2 -f --pid="$QPID" "$RUN/err" >&2 &
+	TAILS+=($!)
+
+	TIMED_OUT=0
+	STALLED=0
+	CUT_DONE=0
+	# Watchdog: sleep in small steps so that a finished VM returns at once.
+	now_us
+	deadline=$((NOW + TIMEOUT * 1000000))
+	start_by=$((NOW + START_TIMEOUT * 1000000))
+	cut_us=
+	[ -n "$CUT" ] && cut_us=$(awk -v c="$CUT" 'BEGIN { printf "%d", c * 1000000 }')
+	cut_at=
+	started=0
+	while kill -0 "$QPID" 2>/dev/null; do
+		now_us
+		if [ $started = 0 ]; then
+			line=
+			read -r line <"$RUN/ctl" || true
+			if [ "$line" = VM-START ]; then
+				started=1
+				[ -n "$cut_us" ] && cut_at=$((NOW + cut_us))
+			elif [ "$NOW" -ge "$start_by" ]; then
+				STALLED=1
+				kill -KILL "$QPID" 2>/dev/null || true
+				break
+			fi
+		fi
+		if [ -n "$cut_at" ] && [ "$NOW" -ge "$cut_at" ]; then
+			CUT_DONE=1
+			kill -KILL "$QPID" 2>/dev/null || true
+			break
+		fi
+		if [ "$NOW" -ge "$deadline" ]; then
+			TIMED_OUT=1
+			kill -KILL "$QPID" 2>/dev/null || true
+			break
+		fi
+		sleep 0.1
+	done
+	set +e
+	{ wait "$QPID"; } 2>/dev/null
+	QRC=$?
+	set -e
+	QPID=
+	for t in "${TAILS[@]}"; do
+		wait "$t" 2>/dev/null || true
+	done
+	TAILS=()
+	[ $STALLED = 1 ] || break
+	echo "vm.sh: the guest had not started the command ${START_TIMEOUT}s after boot (stalled in the boot or in insmod; console: $(tail -n 3 "$RUN/console" | tr '\n' ' '))" >&2
+	[ $attempt = 2 ] && break
+	attempt=2
+	echo "vm.sh: booting it once more" >&2
 done
-set +e
-{ wait "$QPID"; } 2>/dev/null
-QRC=$?
-set -e
-QPID=
-for t in "${TAILS[@]}"; do
-	wait "$t" 2>/dev/null || true
-done
-TAILS=()
 now_us
 ELAPSED=$(( (NOW - START) / 1000000 ))
 
@@ -465,7 +490,9 @@ if [ -n "$ERROR_LINE" ]; then
 	exit 125
 fi
 if [ -z "$STATUS" ]; then
-	if [ $TIMED_OUT = 1 ]; then
+	if [ $STALLED = 1 ]; then
+		echo "vm.sh: the guest never started the command (two boots stalled)" >&2
+	elif [ $TIMED_OUT = 1 ]; then
 		echo "vm.sh: the VM timed out after ${TIMEOUT}s" >&2
 	else
 		echo "vm.sh: the VM stopped (qemu status $QRC) before the command finished" >&2
