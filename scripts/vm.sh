@@ -415,9 +415,11 @@ while :; do
 		if [ $started = 0 ]; then
 			line=
 			read -r line <"$RUN/ctl" || true
-			if [ "$line" = VM-START ]; then
+			if [ -n "$line" ]; then
+				# VM-START, or VM-ERROR from init: it got there
 				started=1
-				[ -n "$cut_us" ] && cut_at=$((NOW + cut_us))
+				[ "$line" = VM-START ] && [ -n "$cut_us" ] &&
+					cut_at=$((NOW + cut_us))
 			elif [ "$NOW" -ge "$start_by" ]; then
 				STALLED=1
 				kill -KILL "$QPID" 2>/dev/null || true
