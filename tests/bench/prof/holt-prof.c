@@ -37,6 +37,7 @@ static u8 value[64];
 static double lvl_ns[8];
 static int only_level = -1;	/* HOLT_PROF_LEVEL: list only that level */
 static size_t batch;	/* HOLT_PROF_BATCH: puts per holt_tree_batch() */
+static int compact;	/* HOLT_PROF_COMPACT: compact after the inserts */
 static long lvl_lists[8], lvl_items[8];
 
 static double now_ns(void)
@@ -170,6 +171,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int lv;
 
+	if (getenv("HOLT_PROF_COMPACT"))
+		compact = atoi(getenv("HOLT_PROF_COMPACT"));
 	if (getenv("HOLT_PROF_BATCH"))
 		batch = strtoul(getenv("HOLT_PROF_BATCH"), NULL, 0);
 	if (getenv("HOLT_PROF_LEVEL"))
@@ -195,8 +198,7 @@ int main(int argc, char **argv)
 	t0 = now_ns();
 	prof_insert(n);
 	t1 = now_ns();
-	if (getenv("HOLT_PROF_COMPACT") && atoi(getenv("HOLT_PROF_COMPACT")) &&
-	    holt_tree_compact(tree))
+	if (compact && holt_tree_compact(tree))
 		bench_die("holt_tree_compact failed");
 	t1c = now_ns();
 	prof_get(n, ops, &rng);
