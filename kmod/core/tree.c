@@ -426,7 +426,7 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
 			if (++w->hops > t->nr_frames)
 				return -EUCLEAN;
 			fid = (u32)id;
-			cur = rd16(f + HDR_ROOT);
+			cur = tree_frame_root(t, fid, f);
 			if (pause) {
 				w->f = f;
 				w->fid = fid;
@@ -642,7 +642,7 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 				return -EUCLEAN;
 			p->fid = (u32)id;
 			p->slot = HDR_ROOT;
-			p->cur = rd16(p->f + HDR_ROOT);
+			p->cur = tree_frame_root(t, p->fid, p->f);
 			if (pause)
 				return WALK_PAUSED;
 			continue;
@@ -975,8 +975,10 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		if (err)
 			return err;
 		seq = tree_next_seq(t);
-		/* an empty tree has no hollow subtree (a batch's rollback
-		 * puts back what it had before) */
+		/*
+		 * An empty tree has no hollow subtree (a batch's rollback
+		 * puts back what it had before).
+		 */
 		if (p.kase == PUT_EMPTY && p.fid == HOLT_ROOT_FRAME &&
 		    t->nr_frames == 1)
 			t->dense = true;
@@ -1256,7 +1258,7 @@ int holt_tree_longest_prefix(struct holt_tree *t, const u8 *key, u32 klen,
 				return err;
 			if (++hops > t->nr_frames)
 				return -EUCLEAN;
-			cur = rd16(f + HDR_ROOT);
+			cur = tree_frame_root(t, (u32)id, f);
 			continue;
 		}
 		cur = c;
