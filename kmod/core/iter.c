@@ -54,6 +54,7 @@ struct holt_iter {
 	struct it_ent *st;
 	u32 sp, cap, hops;
 	u32 floor;		/* it_set_floor() */
+	const u8 *ahead;	/* it_stream(): next line to ask for */
 	const u8 *pending;
 	/* delimiter rollup (see holt_tree_scan) */
 	int delim;		/* -1: none */
@@ -164,8 +165,8 @@ static __always_inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
 			return err;
 		if (b < 0)
 			return -EUCLEAN;
-		return it_push(it, x, rd16(x + HDR_ROOT), (u32)b, (u32)b, true,
-			       depth - 1);
+		return it_push(it, x, tree_frame_root(it->t, (u32)id, x),
+			       (u32)b, (u32)b, true, depth - 1);
 	}
 	case HOLT_N_PREFIX:
 		return it_push(it, f, c, 0, 0, true, depth);
@@ -202,6 +203,34 @@ static int it_roll_done(struct holt_iter *it)
 {
 	it->sp = it->roll_sp;
 	return IT_PREFIX;
+}
+
+/*
+ * How far past a leaf it_stream() keeps the frame's lines on their way:
+ * some ten leaves of a directory, which a listing takes in about the time
+ * one miss to memory needs.
+ */
+#define IT_STREAM_AHEAD	1024
+
+/*
+ * A compacted frame holds a directory's leaves in key order one after
+ * another (children before their parent), so its listing reads the frame
+ * front to back.  Ask for the lines up to IT_STREAM_AHEAD bytes past leaf
+ * @l of frame @f, each line once while the walk moves forward (after a
+ * jump back, from @l on again).  On a frame whose leaves lie scattered the
+ * lines asked for are of no use, but the walk does not wait for them.
+ */
+static __always_inline void it_stream(struct holt_iter *it, const u8 *f,
+				      const u8 *l)
+{
+	const u8 *end = l + IT_STREAM_AHEAD;
+
+	if (end > f + HOLT_FRAME_SIZE)
+		end = f + HOLT_FRAME_SIZE;
+	if (it->ahead < l || it->ahead > end)
+		it->ahead = l + HOLT_CACHE_LINE;
+	for (; it->ahead < end; it->ahead += HOLT_CACHE_LINE)
+		holt_port_prefetch(it->ahead);
 }
 
 /*
@@ -252,6 +281,7 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
 		if (b >= e->hi || i + 1 >= cnt)
 			it->sp--;	/* the last child: done with the node */
 		if (x[1] == HOLT_N_LEAF) {
+			it_stream(it, f, x);
 			*leaf = x;
 			return true;
 		}

@@ -41,6 +41,7 @@
 #include <linux/printk.h>
 #include <linux/atomic.h>
 #include <linux/prefetch.h>
+#include <linux/cache.h>
 #include <asm/unaligned.h>
 
 #define HOLT_WARN_ON(cond) WARN_ON_ONCE(cond)
@@ -124,6 +125,8 @@ static inline void holt_cond_resched(void)
 #define holt_port_rmb() smp_rmb()
 /* a hint to the cache: @p will be read soon (never faults) */
 #define holt_port_prefetch(p) prefetch(p)
+/* the size of what one prefetch brings in */
+#define HOLT_CACHE_LINE L1_CACHE_BYTES
 
 struct holt_atomic {
 	atomic_long_t v;
@@ -291,6 +294,7 @@ u32 holt_crc32c(u32 seed, const void *p, size_t len);
 #define holt_port_write_once(x, v) __atomic_store_n(&(x), v, __ATOMIC_RELAXED)
 #define holt_port_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define holt_port_prefetch(p) __builtin_prefetch(p)
+#define HOLT_CACHE_LINE 64
 
 struct holt_atomic {
 	long v;
