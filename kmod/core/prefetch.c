@@ -55,7 +55,7 @@ static bool pf_step(struct holt_tree *t, struct pf_walk *w)
 		if (!cf)
 			return false;
 		w->f = cf;
-		w->cur = rd16(cf + HDR_ROOT);
+		w->cur = tree_frame_root(t, (u32)id, cf);
 		w->d--;
 		return true;
 	case HOLT_N_4:

@@ -27,7 +27,8 @@ struct holt_jnl {
  * knows the frame is clean while it is unchanged.  @out is set while the
  * frame is in use but not in memory (evicted: its loader can read it back).
  * @ref is set by every walk that enters the frame (for a clock eviction).
- * @epoch is new each time the id gets new memory (hint.c).
+ * @epoch is new each time the id gets new memory (hint.c).  @root is where
+ * a walk last found the frame's root body (tree_frame_root()).
  */
 struct holt_frame_loader;
 
@@ -36,6 +37,7 @@ struct holt_fmeta {
 	u32 epoch;
 	u8 out;
 	u8 ref;
+	u16 root;
 };
 
 struct holt_tree {
@@ -101,6 +103,27 @@ static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
 	tree_frame_touch(t, (u32)id);
 	*fp = f;
 	return 0;
+}
+
+/*
+ * The root body of frame @f, id @id, for a walk crossing into it.  The
+ * walk would wait for the header's line and only then for the root body;
+ * the root's place last seen is kept in the frame's meta so that both are
+ * asked for at once.  That place is only ever a prefetch address (the
+ * root always comes from the header), and it was a validated frame's root,
+ * so it lies in the frame's memory even when stale.
+ */
+static inline u16 tree_frame_root(struct holt_tree *t, u32 id, const u8 *f)
+{
+	u16 seen = holt_port_read_once(t->meta[id].root);
+	u16 root;
+
+	if (seen)
+		holt_port_prefetch(f + holt_dec(seen));
+	root = rd16(f + HDR_ROOT);
+	if (root != seen)
+		holt_port_write_once(t->meta[id].root, root);
+	return root;
 }
 
 /*
