@@ -36,6 +36,7 @@ static size_t *order;
 static u8 value[64];
 static double lvl_ns[8];
 static int only_level = -1;	/* HOLT_PROF_LEVEL: list only that level */
+static u32 list_limit = 1000;	/* HOLT_PROF_LIMIT: items per listing */
 static size_t batch;	/* HOLT_PROF_BATCH: puts per holt_tree_batch() */
 static int compact;	/* HOLT_PROF_COMPACT: compact after the inserts */
 static long lvl_lists[8], lvl_items[8];
@@ -132,7 +133,8 @@ __attribute__((__noinline__)) void prof_list(size_t n, size_t lists,
 	for (i = 0; i < lists; i++) {
 		const struct bench_key *k = &ks.k[bench_rand(rng) % n];
 		u32 j, levels = 1, pick, plen = 0, lv = 0;
-		struct holt_scan_args a = { .delimiter = '/', .limit = 1000 };
+		struct holt_scan_args a = { .delimiter = '/',
+					    .limit = list_limit };
 		long items = 0;
 		double t0;
 
@@ -175,6 +177,8 @@ int main(int argc, char **argv)
 		compact = atoi(getenv("HOLT_PROF_COMPACT"));
 	if (getenv("HOLT_PROF_BATCH"))
 		batch = strtoul(getenv("HOLT_PROF_BATCH"), NULL, 0);
+	if (getenv("HOLT_PROF_LIMIT"))
+		list_limit = strtoul(getenv("HOLT_PROF_LIMIT"), NULL, 0);
 	if (getenv("HOLT_PROF_LEVEL"))
 		only_level = atoi(getenv("HOLT_PROF_LEVEL"));
 	if (!n || bench_keys_generate(&ks, "objstore", n, 1))
