@@ -215,10 +215,12 @@ static int it_roll_done(struct holt_iter *it)
 /*
  * A compacted frame holds a directory's leaves in key order one after
  * another (children before their parent), so its listing reads the frame
- * front to back.  Ask for the lines up to IT_STREAM_AHEAD bytes past leaf
- * @l of frame @f, each line once while the walk moves forward (after a
- * jump back, from @l on again).  On a frame whose leaves lie scattered the
- * lines asked for are of no use, but the walk does not wait for them.
+ * front to back.  Keep the lines up to IT_STREAM_AHEAD bytes past leaf @l
+ * of frame @f on their way: all of them at the first leaf and after a
+ * jump, then two lines a leaf (a leaf and its share of the nodes take one
+ * to two), each line once while the walk moves forward.  On a frame whose
+ * leaves lie scattered the lines asked for are of no use, but the walk
+ * does not wait for them.
  */
 static __always_inline void it_stream(struct holt_iter *it, const u8 *f,
 				      const u8 *l)
@@ -227,10 +229,15 @@ static __always_inline void it_stream(struct holt_iter *it, const u8 *f,
 
 	if (end > f + HOLT_FRAME_SIZE)
 		end = f + HOLT_FRAME_SIZE;
-	if (it->ahead < l || it->ahead > end)
-		it->ahead = l + HOLT_CACHE_LINE;
-	for (; it->ahead < end; it->ahead += HOLT_CACHE_LINE)
+	if (unlikely(it->ahead < l || it->ahead > end + 2 * HOLT_CACHE_LINE)) {
+		for (it->ahead = l + HOLT_CACHE_LINE; it->ahead < end;
+		     it->ahead += HOLT_CACHE_LINE)
+			holt_port_prefetch(it->ahead);
+	} else if (it->ahead + 2 * HOLT_CACHE_LINE <= end) {
 		holt_port_prefetch(it->ahead);
+		holt_port_prefetch(it->ahead + HOLT_CACHE_LINE);
+		it->ahead += 2 * HOLT_CACHE_LINE;
+	}
 }
 
 /*
