@@ -609,6 +609,7 @@ static void frame_replace(struct holt_tree *t, u32 fid, u8 *nf)
 	tree_frame_install(t, fid, nf);
 	holt_jnl_frame(t, fid, old);
 	holt_hint_frame(t, fid);
+	t->meta[fid].laid = 1;	/* cp_run() lays bodies out in post-order */
 }
 
 /* The new child frame @xid of a spillover gets its memory @xf. */
@@ -618,6 +619,7 @@ static void frame_add(struct holt_tree *t, u32 xid, u8 *xf)
 	t->nr_frames++;
 	holt_jnl_frame(t, xid, NULL);
 	holt_hint_frame(t, xid);
+	t->meta[xid].laid = 1;
 }
 
 /**

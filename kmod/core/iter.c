@@ -38,6 +38,7 @@ static inline int bcmp_n(const void *a, const void *b, u32 n)
 
 struct it_ent {
 	const u8 *f;
+	u32 fid;		/* @f's frame id */
 	u16 node;
 	u16 next;		/* next byte to visit; > 255 done */
 	u16 depth;		/* key bytes above the node */
@@ -55,6 +56,9 @@ struct holt_iter {
 	u32 sp, cap, hops;
 	u32 floor;		/* it_set_floor() */
 	const u8 *ahead;	/* it_stream(): next line to ask for */
+	const u8 *lf;		/* it_next_leaf()'s leaf: its frame and id */
+	u32 lfid;
+	bool no_run;		/* scan_linear() had to seek: no more runs */
 	const u8 *pending;
 	/* delimiter rollup (see holt_tree_scan) */
 	int delim;		/* -1: none */
@@ -90,8 +94,8 @@ static noinline int it_stack_grow(struct holt_iter *it)
 	return 0;
 }
 
-static inline int it_push(struct holt_iter *it, const u8 *f, u16 node,
-			  u32 lo, u32 hi, bool term_done, u32 depth)
+static inline int it_push(struct holt_iter *it, const u8 *f, u32 fid,
+			  u16 node, u32 lo, u32 hi, bool term_done, u32 depth)
 {
 	struct it_ent *e;
 
@@ -103,6 +107,7 @@ static inline int it_push(struct holt_iter *it, const u8 *f, u16 node,
 	}
 	e = &it->st[it->sp++];
 	e->f = f;
+	e->fid = fid;
 	e->node = node;
 	e->next = (u16)lo;
 	e->hi = (u8)hi;
@@ -145,8 +150,9 @@ static inline int it_kb_room(struct holt_iter *it, u32 need)
  * root sits at the depth of the node that dispatched on @b (@depth - 1)
  * and dispatches on @b again.
  */
-static __always_inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
-			   int b, u32 depth, const u8 **leaf)
+static __always_inline int it_enter(struct holt_iter *it, const u8 *f,
+				    u32 fid, u16 c, int b, u32 depth,
+				    const u8 **leaf)
 {
 	const u8 *n = f + holt_dec(c);
 
@@ -165,11 +171,11 @@ static __always_inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
 			return err;
 		if (b < 0)
 			return -EUCLEAN;
-		return it_push(it, x, tree_frame_root(it->t, (u32)id, x),
+		return it_push(it, x, (u32)id, tree_frame_root(it->t, (u32)id, x),
 			       (u32)b, (u32)b, true, depth - 1);
 	}
 	case HOLT_N_PREFIX:
-		return it_push(it, f, c, 0, 0, true, depth);
+		return it_push(it, f, fid, c, 0, 0, true, depth);
 	case HOLT_N_EMPTY:
 		return 0;
 	default:
@@ -177,7 +183,7 @@ static __always_inline int it_enter(struct holt_iter *it, const u8 *f, u16 c,
 			return -EUCLEAN;
 		/* a listing's directory entries, a leaf directory's leaves */
 		node_prefetch_kids(f, n);
-		return it_push(it, f, c, 0, 255, false, depth);
+		return it_push(it, f, fid, c, 0, 255, false, depth);
 	}
 }
 
@@ -289,11 +295,13 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
 			it->sp--;	/* the last child: done with the node */
 		if (x[1] == HOLT_N_LEAF) {
 			it_stream(it, f, x);
+			it->lf = f;
+			it->lfid = e->fid;
 			*leaf = x;
 			return true;
 		}
 		node_prefetch_kids(f, x);
-		it_push(it, f, c, 0, 255, true, d + 1);	/* room checked */
+		it_push(it, f, e->fid, c, 0, 255, true, d + 1);	/* room checked */
 	}
 }
 
@@ -316,7 +324,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 	while (it->sp > it->floor) {
 		struct it_ent *e = &it->st[it->sp - 1];
 		const u8 *f, *n = e->f + holt_dec(e->node);
-		u32 d = e->depth;
+		u32 d = e->depth, fid = e->fid;
 		u16 c = 0;
 		int b;
 
@@ -350,7 +358,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				if (it->roll_len && it_roll_now(it, f, c))
 					return it_roll_done(it);
 			}
-			err = it_enter(it, f, c, -1, d + len, &l);
+			err = it_enter(it, f, fid, c, -1, d + len, &l);
 			if (err)
 				return err;
 			if (!l)
@@ -399,7 +407,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 			if (it->roll_len && it_roll_now(it, f, c))
 				return it_roll_done(it);
 		}
-		err = it_enter(it, f, c, b, d + 1, &l);
+		err = it_enter(it, f, fid, c, b, d + 1, &l);
 		if (err)
 			return err;
 		if (!l)
@@ -451,7 +459,7 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 			return err;
 		memcpy(it->kb, bound, blen);
 	}
-	err = it_push(it, f, cur, 0, 255, false, 0);
+	err = it_push(it, f, HOLT_ROOT_FRAME, cur, 0, 255, false, 0);
 	for (;;) {
 		struct it_ent *e;
 		const u8 *n, *leaf;
@@ -493,7 +501,7 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 					it->pending = n;
 				return 0;
 			}
-			err = it_push(it, e->f, c, 0, 255, false, d);
+			err = it_push(it, e->f, e->fid, c, 0, 255, false, d);
 			continue;
 		}
 		if (!type_is_inner(n[1]))
@@ -520,14 +528,14 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 			return 0;
 		}
 		if (n[1] == HOLT_N_BLOB) {
-			err = it_enter(it, e->f, c, b, d + 1, &leaf);
+			err = it_enter(it, e->f, e->fid, c, b, d + 1, &leaf);
 			if (!err) {
 				/* the child root dispatches on b again */
 				it->st[it->sp - 1].next = b;
 			}
 			continue;
 		}
-		err = it_enter(it, e->f, c, b, d + 1, &leaf);
+		err = it_enter(it, e->f, e->fid, c, b, d + 1, &leaf);
 		d++;
 	}
 }
@@ -657,6 +665,129 @@ static int scan_seek(struct holt_iter *it, const struct holt_scan_args *a)
 	return it_seek(it, sa, a->salen, SEEK_GT);
 }
 
+/*
+ * Does @s[0..@len) hold @c?  A word at a time when the 16 bytes from @s
+ * lie before @lim (a name below its directory is short), else memchr().
+ */
+static __always_inline bool key_holds(const u8 *s, u32 len, u8 c,
+				      const u8 *lim)
+{
+	if (len <= 16 && s + 16 <= lim)
+		return n16_match(s, c) < len;
+	return len && memchr(s, c, len);
+}
+
+/*
+ * After leaf @l, which it_next_leaf() took in a frame laid out by a
+ * rebuild (tree_frame_laid()), the rest of the subtrees of the entries on
+ * the stack above some entry E of the same frame is one run of memory up
+ * to E's own body, its leaves in key order among inner nodes' bodies.
+ * Give those leaves to @fn straight from memory, without the stack, then
+ * drop E and everything above it.  E is the lowest entry that, like every
+ * entry above it, is a Node4 or Node16 of that frame above the floor that
+ * takes any byte (not a child frame's root entered for one byte) and
+ * whose children still to come all lie ahead of @l.  (A rebuild gives a
+ * node's children that lead into the same child frame one Blob, where the
+ * first of them is; only a child of a node on the stack can point back to
+ * it.  Inside the run a Blob ends the run.)
+ *
+ * A leaf whose key holds the delimiter after the prefix, a Blob or
+ * anything unexpected ends the run early: the walk then seeks from the
+ * root to the first key after the last leaf given out, as a scan that
+ * started after it would, and takes no more runs (a directory that mixes
+ * files and subdirectories costs at most one seek more).
+ *
+ * Return: 0 or an errno of the seek; *@stop when the scan ends here, with
+ * *@err @fn's non-zero return (or 0 at the limit).
+ */
+static noinline int scan_linear(struct holt_iter *it,
+				const struct holt_scan_args *a,
+				holt_scan_fn fn, void *ctx, u64 *nr,
+				const u8 *l, bool *stop, int *err)
+{
+	const u8 *f = it->lf, *fend = f + HOLT_FRAME_SIZE, *p, *end, *last = l;
+	struct holt_scan_item item = { 0 };
+	bool vals = !(a->flags & HOLT_SCAN_KEYS_ONLY);
+	u64 n = *nr, limit = a->limit;
+	u32 plen = it->plen, j = it->sp;
+	int delim = it->delim, r;
+
+	while (j > it->floor) {
+		const struct it_ent *e = &it->st[j - 1];
+		const u8 *nd = f + holt_dec(e->node);
+		u32 cnt, keys, kids, i;
+
+		if (e->f != f || e->hi != 255 || !e->term_done ||
+		    !node_sorted(nd, &cnt, &keys, &kids))
+			break;
+		/* a child to come lies behind: a Blob shared with one before */
+		for (i = e->pos; i < cnt; i++)
+			if (nd[keys + i] >= e->next &&
+			    f + holt_dec(rd16(nd + kids + 2 * i)) <= l)
+				break;
+		if (i < cnt)
+			break;
+		j--;
+	}
+	if (j == it->sp)
+		return 0;
+	end = f + holt_dec(it->st[j].node);
+	p = l + leaf_size(l);
+	if (end <= p || end > fend)
+		return 0;
+	while (p < end) {
+		u32 size, kl;
+
+		if (p[1] != HOLT_N_LEAF) {
+			if (!type_is_inner(p[1]) && p[1] != HOLT_N_PREFIX)
+				goto reseek;
+			size = body_size(p);
+			if (size < 8 || size > (u32)(end - p))
+				goto reseek;
+			p += size;
+			continue;
+		}
+		size = leaf_size(p);
+		if (size > (u32)(end - p))
+			goto reseek;
+		if (leaf_dead(p)) {
+			p += size;
+			continue;
+		}
+		kl = leaf_klen(p);
+		if (kl < plen || (delim >= 0 &&
+				  key_holds(leaf_key(p) + plen, kl - plen,
+					    (u8)delim, fend)))
+			goto reseek;
+		it_stream(it, f, p);
+		item.key = leaf_key(p);
+		item.klen = kl;
+		item.version = holt_get_le64(p + LEAF_SEQ);
+		if (vals) {
+			item.val = leaf_val(p);
+			item.vlen = leaf_vlen(p);
+		}
+		*err = fn(ctx, &item);
+		if (*err || ++n == limit) {
+			*nr = n;
+			*stop = true;
+			return 0;
+		}
+		last = p;
+		p += size;
+	}
+	*nr = n;
+	it->sp = j;
+	return 0;
+reseek:
+	*nr = n;
+	it->no_run = true;
+	r = it_seek(it, leaf_key(last), leaf_klen(last), SEEK_GT);
+	if (!r)
+		it_set_floor(it, a->prefix, plen);
+	return r;
+}
+
 /**
  * holt_tree_scan() - visit keys in order (see struct holt_scan_args)
  * @t: tree
@@ -696,11 +827,14 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 	err = scan_seek(&it, args);
 	if (!err)
 		it_set_floor(&it, p, plen);
-	while (!err && (r = it_next_leaf(&it, &l) ? IT_LEAF :
-			    it_next(&it, &l)) != IT_END) {
+	while (!err) {
 		struct holt_scan_item item = { 0 };
 		const u8 *q = NULL;
+		bool run = it_next_leaf(&it, &l), stop = false;
 
+		r = run ? IT_LEAF : it_next(&it, &l);
+		if (r == IT_END)
+			break;
 		if (r < 0) {
 			err = r;
 			break;
@@ -739,6 +873,13 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 			break;
 		if (args->limit && ++n >= args->limit)
 			break;
+		if (run && !q && !it.no_run && tree_frame_laid(t, it.lfid)) {
+			r = scan_linear(&it, args, fn, ctx, &n, l, &stop, &err);
+			if (r < 0)
+				err = r;
+			if (stop || r < 0)
+				break;
+		}
 	}
 	it_free(&it);
 	return err;

@@ -139,6 +139,7 @@ static void jnl_rollback(struct holt_tree *t, struct holt_jnl *j)
 			memcpy(t->frames[fid] + off, r + JNL_REC_HDR, len);
 			/* leaves written since may be gone: no hint into them */
 			tree_frame_new_epoch(t, fid);
+			t->meta[fid].laid = 0;
 		} else {
 			u8 *old, *cur = t->frames[fid];
 

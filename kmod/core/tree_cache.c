@@ -172,6 +172,7 @@ int holt_tree_frame_evict(struct holt_tree *t, u32 id)
 		return -EINVAL;
 	holt_port_frame_free(t->frames[id], HOLT_FRAME_SIZE);
 	t->frames[id] = NULL;
+	t->meta[id].laid = 0;
 	t->meta[id].out = 1;
 	t->meta[id].ref = 0;
 	holt_atomic_add(&t->nr_out, 1);

@@ -28,7 +28,8 @@ struct holt_jnl {
  * frame is in use but not in memory (evicted: its loader can read it back).
  * @ref is set by every walk that enters the frame (for a clock eviction).
  * @epoch is new each time the id gets new memory (hint.c).  @root is where
- * a walk last found the frame's root body (tree_frame_root()).
+ * a walk last found the frame's root body (tree_frame_root()).  @laid is
+ * set while the frame is as a rebuild laid it out (tree_frame_laid()).
  */
 struct holt_frame_loader;
 
@@ -38,6 +39,7 @@ struct holt_fmeta {
 	u8 out;
 	u8 ref;
 	u16 root;
+	u8 laid;
 };
 
 struct holt_tree {
@@ -142,6 +144,7 @@ static inline void tree_frame_new_epoch(struct holt_tree *t, u32 fid)
 static inline void tree_frame_install(struct holt_tree *t, u32 fid, u8 *f)
 {
 	t->frames[fid] = f;
+	t->meta[fid].laid = 0;
 	tree_frame_new_epoch(t, fid);
 }
 
@@ -149,6 +152,19 @@ static inline void tree_frame_install(struct holt_tree *t, u32 fid, u8 *f)
 static inline void tree_frame_changed(struct holt_tree *t, u32 fid)
 {
 	t->meta[fid].gen++;
+	t->meta[fid].laid = 0;
+}
+
+/*
+ * Frame @fid is as a rebuild (compact.c) laid it out and nothing has
+ * changed it since: its bodies lie in post-order, children in key order
+ * before their parent, so every subtree is one run of memory whose leaves
+ * come in key order.  Any write clears it (tree_frame_changed()), as does
+ * new memory, an eviction or a rollback.
+ */
+static inline bool tree_frame_laid(const struct holt_tree *t, u32 fid)
+{
+	return fid < t->frames_cap && t->meta[fid].laid;
 }
 
 /* Live bytes of a frame: used minus dead minus tombstoned. */
