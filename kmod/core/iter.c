@@ -53,7 +53,7 @@ struct it_ent {
 struct holt_iter {
 	struct holt_tree *t;
 	struct it_ent *st;
-	u32 sp, cap, hops;
+	u32 sp, cap;
 	u32 floor;		/* it_set_floor() */
 	const u8 *ahead;	/* it_stream(): next line to ask for */
 	const u8 *lf;		/* it_next_leaf()'s leaf: its frame and id */
@@ -185,6 +185,78 @@ static __always_inline int it_enter(struct holt_iter *it, const u8 *f,
 		node_prefetch_kids(f, n);
 		return it_push(it, f, fid, c, 0, 255, false, depth);
 	}
+}
+
+/*
+ * Child *@c of frame *@f, reached by byte @b, is a Blob: go on in the child
+ * frame, whose root dispatches on @b again, straight to the root's child
+ * for @b (the root itself needs no entry: nothing else under it is for
+ * this walk), through as many child frames as it takes.  *@c becomes 0
+ * when the child frame holds nothing for @b.
+ */
+static int it_cross(struct holt_iter *it, const u8 **f, u32 *fid, u16 *c,
+		    u8 b)
+{
+	struct holt_tree *t = it->t;
+	u32 hops = 0;
+
+	do {
+		u64 id = holt_get_le64(*f + holt_dec(*c) + BLOB_CHILD);
+		const u8 *r;
+		u8 *x;
+		int err = tree_frame_get(t, id, &x);
+
+		if (err)
+			return err;
+		if (++hops > t->nr_frames)
+			return -EUCLEAN;
+		r = x + holt_dec(tree_frame_root(t, (u32)id, x));
+		if (r[1] == HOLT_N_EMPTY) {
+			*c = 0;
+			return 0;
+		}
+		if (!type_is_inner(r[1]))
+			return -EUCLEAN;
+		*f = x;
+		*fid = (u32)id;
+		*c = node_find(r, b);
+	} while (*c && (*f)[holt_dec(*c) + 1] == HOLT_N_BLOB);
+	return 0;
+}
+
+/*
+ * The walk is about to cross a Blob into a child frame, and will next
+ * take child @pos of the same Node4/16 @n of frame @f.  When that child is
+ * a Blob too (a node whose children each went to a frame of their own,
+ * the directories of a bucket), ask for that frame's header and root now,
+ * so that the two crossings' misses overlap.  The Blob's body was fetched
+ * with the node's children when the node was entered.
+ */
+static void it_peek_frame(struct holt_iter *it, const u8 *f, const u8 *n,
+			  u32 pos)
+{
+	struct holt_tree *t = it->t;
+	u32 cnt, keys, kids;
+	const u8 *x, *y;
+	u16 c, root;
+	u64 id;
+
+	if (!node_sorted(n, &cnt, &keys, &kids) || pos >= cnt)
+		return;
+	c = rd16(n + kids + 2 * pos);
+	x = f + holt_dec(c);
+	if (x[1] != HOLT_N_BLOB)
+		return;
+	id = holt_get_le64(x + BLOB_CHILD);
+	if (id >= t->frames_cap)
+		return;
+	y = holt_port_read_once(t->frames[id]);
+	if (!y)
+		return;
+	holt_port_prefetch(y + HDR_ROOT);
+	root = holt_port_read_once(t->meta[id].root);
+	if (root)
+		holt_port_prefetch(y + holt_dec(root));
 }
 
 /*
@@ -393,6 +465,8 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 		}
 		e->next = (u16)(b + 1);
 		f = e->f;
+		if (f[holt_dec(c) + 1] == HOLT_N_BLOB && b < e->hi)
+			it_peek_frame(it, f, n, e->pos);
 		if (b >= e->hi || node_sorted_last(n, e->pos))
 			it->sp--;	/* the last child: done with the node */
 		if (it->delim >= 0) {
@@ -404,6 +478,15 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				it->roll_len = d + 1;
 				it->roll_sp = it->sp;
 			}
+			if (it->roll_len && it_roll_now(it, f, c))
+				return it_roll_done(it);
+		}
+		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
+			err = it_cross(it, &f, &fid, &c, (u8)b);
+			if (err)
+				return err;
+			if (!c)
+				continue;
 			if (it->roll_len && it_roll_now(it, f, c))
 				return it_roll_done(it);
 		}
@@ -450,7 +533,6 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 	int err;
 
 	it->sp = 0;
-	it->hops = 0;
 	it->pending = NULL;
 	it->roll_len = 0;
 	if (it->delim >= 0 && blen) {
