@@ -34,6 +34,7 @@
 #include "tree_cache.h"
 #include "frame.h"
 #include "validate.h"
+#include "tree_int.h"
 #include "harness.h"
 
 /* ---------------------------------------------------------------- */
@@ -1262,6 +1263,15 @@ struct batch {
 	int want;
 };
 
+/* The dense phase: no operation that deletes (see struct phase). */
+static bool dense_phase;
+
+static bool op_deletes(u8 op)
+{
+	return op == HOLT_BOP_DEL || op == HOLT_BOP_DEL_IF_VERSION ||
+	       op == HOLT_BOP_RENAME;
+}
+
 static u8 pick_batch_op(void)
 {
 	static const u8 w[] = {
@@ -1274,8 +1284,12 @@ static u8 pick_batch_op(void)
 		HOLT_BOP_ASSERT_VERSION, HOLT_BOP_ASSERT_VERSION,
 		HOLT_BOP_ASSERT_EMPTY, HOLT_BOP_ASSERT_EMPTY,
 	};
+	u8 op;
 
-	return w[rnd(sizeof(w))];
+	do
+		op = w[rnd(sizeof(w))];
+	while (dense_phase && op_deletes(op));
+	return op;
 }
 
 static void batch_free(struct batch *b)
@@ -1538,6 +1552,9 @@ static const u8 w_grow[OP_NR] = {
 static const u8 w_shrink[OP_NR] = {
 	14, 3, 1, 2, 22, 8, 6, 4, 4, 5, 8, 2, 4, 3
 };
+static const u8 w_dense[OP_NR] = {
+	14, 16, 6, 6, 0, 0, 0, 4, 4, 5, 12, 4, 4, 3
+};
 
 static int pick_op(const u8 *w)
 {
@@ -1608,14 +1625,21 @@ struct phase {
 	u32 share;		/* per mille of the operations */
 	bool small;		/* spills, compactions, merges must happen */
 	bool cache;		/* frames go out and come back */
+	/*
+	 * Nothing is ever deleted: the tree knows it has no hollow subtree,
+	 * so delimiter scans roll subtrees up without going down, and frames
+	 * stay as compaction laid them out between writes (iter.c).
+	 */
+	bool dense;
 };
 
 static const struct phase phases[] = {
-	{ "budget 4 KiB", 4096, 200, 512, 250, true, false },
-	{ "budget 8 KiB", 8192, 600, 1024, 200, true, false },
-	{ "cache 4 KiB", 4096, 400, 512, 60, false, true },
-	{ "budget 64 KiB", 65536, 2000, 4096, 150, false, false },
-	{ "full budget", 0, 3000, HOLT_VAL_MAX, 290, false, false },
+	{ "budget 4 KiB", 4096, 200, 512, 250, true, false, false },
+	{ "budget 8 KiB", 8192, 600, 1024, 150, true, false, false },
+	{ "dense 8 KiB", 8192, 0, 1024, 50, false, false, true },
+	{ "cache 4 KiB", 4096, 400, 512, 60, false, true, false },
+	{ "budget 64 KiB", 65536, 2000, 4096, 150, false, false, false },
+	{ "full budget", 0, 3000, HOLT_VAL_MAX, 290, false, false, false },
 };
 
 static bool verbose;
@@ -1628,7 +1652,7 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void tree_open(u32 data_budget)
+static void tree_open(u32 data_budget, bool probe)
 {
 	struct holt_tree_config cfg = { .seq = &seq, .data_budget = data_budget };
 	struct mop m;
@@ -1640,6 +1664,8 @@ static void tree_open(u32 data_budget)
 	T = holt_tree_create(&cfg);
 	CHECK(T, "holt_tree_create failed");
 	verify_all(true);
+	if (!probe)
+		return;
 
 	/* Learn whether deletes draw a version (both are allowed). */
 	memset(&m, 0, sizeof(m));
@@ -1902,18 +1928,21 @@ static void run_phase(const struct phase *ph, u64 ops)
 
 	harness_phase = ph->name;
 	val_cap = ph->val_cap;
-	tree_open(ph->budget);
+	dense_phase = ph->dense;
+	tree_open(ph->budget, !ph->dense);
 	if (ph->cache)
 		holt_tree_set_loader(T, &dev_loader);
 	for (i = 0; i < ops; i++) {
 		harness_step++;
 		if (ph->cache)
 			dev_step(i);
-		if (grow && ora_n >= ph->target)
+		if (ph->dense)
+			grow = true;
+		else if (grow && ora_n >= ph->target)
 			grow = false;
 		else if (!grow && ora_n <= ph->target / 5)
 			grow = true;
-		do_op(pick_op(grow ? w_grow : w_shrink));
+		do_op(pick_op(ph->dense ? w_dense : grow ? w_grow : w_shrink));
 		if (i % 16 == 0)
 			verify_stats();
 		if (i % 4999 == 0)
@@ -1932,6 +1961,8 @@ static void run_phase(const struct phase *ph, u64 ops)
 	verify_all(true);
 	verify_frames();
 	print_stats(ph->name, t0);
+	if (ph->dense)
+		CHECK(T->dense, "a tree nothing was deleted from");
 	holt_tree_get_stats(T, &st);
 	if (ph->cache) {
 		printf("  %llu checkpoints, %llu evictions, %llu loads, "
@@ -2043,7 +2074,7 @@ static void run_alloc_failures(u32 data_budget, u32 trials)
 	CHECK_EQ(holt_port_live_allocs, 0);
 
 	val_cap = data_budget ? 1024 : 4096;
-	tree_open(data_budget);
+	tree_open(data_budget, true);
 	for (t = 0; t < trials; t++) {
 		bool batch = chance(1, 3);
 		struct mop m;
