@@ -284,6 +284,37 @@ static int it_roll_done(struct holt_iter *it)
 }
 
 /*
+ * Child @c of frame @f, @depth key bytes down, is a Prefix that the walk
+ * is about to enter while no prefix is rolling up.  When its bytes hold
+ * the delimiter past the scan's prefix and the subtree may be rolled up
+ * at once, give the common prefix out now (IT_PREFIX) instead of pushing
+ * the Prefix for the next turn of it_next() to do the same; 0 when not,
+ * or a negative errno.
+ */
+static int it_roll_prefix(struct holt_iter *it, const u8 *f, u16 c,
+			  u32 depth)
+{
+	const u8 *n = f + holt_dec(c), *s = n + PFX_BYTES, *q;
+	u32 len = rd16(n + PFX_LEN);
+	u32 from = depth < it->plen ? it->plen - depth : 0;
+	int err;
+
+	if (from >= len)
+		return 0;
+	q = memchr(s + from, it->delim, len - from);
+	if (!q || !it_roll_now(it, f, rd16(n + PFX_CHILD)))
+		return 0;
+	len = (u32)(q - s) + 1;
+	err = it_kb_room(it, depth + len);
+	if (err)
+		return err;
+	memcpy(it->kb + depth, s, len);
+	it->roll_len = depth + len;
+	it->roll_sp = it->sp;
+	return it_roll_done(it);
+}
+
+/*
  * How far past a leaf it_stream() keeps the frame's lines on their way:
  * some ten leaves of a directory, which a listing takes in about the time
  * one miss to memory needs.
@@ -489,6 +520,12 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				continue;
 			if (it->roll_len && it_roll_now(it, f, c))
 				return it_roll_done(it);
+		}
+		if (it->delim >= 0 && !it->roll_len &&
+		    f[holt_dec(c) + 1] == HOLT_N_PREFIX) {
+			err = it_roll_prefix(it, f, c, d + 1);
+			if (err)
+				return err;	/* IT_PREFIX or an errno */
 		}
 		err = it_enter(it, f, fid, c, b, d + 1, &l);
 		if (err)
