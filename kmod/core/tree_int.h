@@ -191,7 +191,7 @@ int holt_spill_frame(struct holt_tree *t, u32 fid);
 int holt_merge_frame(struct holt_tree *t, u32 fid);
 
 /* prefetch.c: walks of this many keys at most go together */
-#define HOLT_PREFETCH_MAX	16u
+#define HOLT_PREFETCH_MAX	32u
 void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
 			const u32 *klens, u32 nr);
 
