@@ -660,6 +660,95 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 }
 
 /*
+ * it_seek() for the keys that start with @p, @plen bytes, when nothing
+ * below the prefix matters (a scan or count with no start-after): the
+ * walk goes down without pushing an entry until it reaches the body that
+ * covers the prefix's last byte, and leaves only that one on the stack
+ * (it is then the floor: it_set_floor() gives 0).  No such body means
+ * no key has the prefix, or a lone leaf holds the only one (pending).
+ */
+static int it_seek_prefix(struct holt_iter *it, const u8 *p, u32 plen)
+{
+	struct holt_tree *t = it->t;
+	const u8 *f = t->frames[HOLT_ROOT_FRAME];
+	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
+	u16 cur = rd16(f + HDR_ROOT);
+	bool by_byte = false;	/* @cur was reached by byte p[d - 1] */
+	int err;
+
+	it->sp = 0;
+	it->pending = NULL;
+	it->roll_len = 0;
+	if (it->delim >= 0 && plen) {
+		err = it_kb_room(it, plen);
+		if (err)
+			return err;
+		memcpy(it->kb, p, plen);
+	}
+	for (;;) {
+		const u8 *n = f + holt_dec(cur);
+		u32 len;
+		u8 *x;
+		u64 id;
+
+		switch (n[1]) {
+		case HOLT_N_EMPTY:
+			return 0;
+		case HOLT_N_LEAF:
+			if (!leaf_dead(n) && it_leaf_ok(n, p, plen, SEEK_GE))
+				it->pending = n;
+			return 0;
+		case HOLT_N_PREFIX:
+			len = rd16(n + PFX_LEN);
+			if (len >= plen - d) {
+				/* the prefix ends in here: keys below, or none */
+				if (!bcmp_n(n + PFX_BYTES, p + d, plen - d))
+					return it_push(it, f, fid, cur, 0, 0,
+						       true, d);
+				return 0;
+			}
+			if (memcmp(n + PFX_BYTES, p + d, len))
+				return 0;
+			d += len;
+			cur = rd16(n + PFX_CHILD);
+			by_byte = false;
+			continue;
+		case HOLT_N_BLOB:
+			/* the child frame's root dispatches on p[d - 1] again */
+			if (!by_byte)
+				return -EUCLEAN;
+			id = holt_get_le64(n + BLOB_CHILD);
+			err = tree_frame_get(t, id, &x);
+			if (err)
+				return err;
+			if (++hops > t->nr_frames)
+				return -EUCLEAN;
+			f = x;
+			fid = (u32)id;
+			n = f + holt_dec(tree_frame_root(t, fid, f));
+			if (n[1] == HOLT_N_EMPTY)
+				return 0;
+			if (!type_is_inner(n[1]))
+				return -EUCLEAN;
+			cur = node_find(n, p[d - 1]);
+			if (!cur)
+				return 0;
+			continue;
+		default:
+			if (!type_is_inner(n[1]))
+				return -EUCLEAN;
+			if (d >= plen)
+				return it_push(it, f, fid, cur, 0, 255, false, d);
+			cur = node_find(n, p[d]);
+			if (!cur)
+				return 0;
+			d++;
+			by_byte = true;
+		}
+	}
+}
+
+/*
  * After a seek for @p (or for a bound that starts with it): the entries
  * at the bottom of the stack whose keys to come all lie past the prefix.
  * They sit above the prefix's depth with their next byte past the
@@ -771,7 +860,7 @@ static int scan_seek(struct holt_iter *it, const struct holt_scan_args *a)
 	const u8 *sa = a->start_after, *q;
 
 	if (!sa || key_cmp(sa, a->salen, a->prefix, a->plen) < 0)
-		return it_seek(it, a->prefix, a->plen, SEEK_GE);
+		return it_seek_prefix(it, a->prefix, a->plen);
 	if (!has_prefix(sa, a->salen, a->prefix, a->plen)) {
 		/* past every key under the prefix */
 		it->sp = 0;
