@@ -822,7 +822,7 @@ int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 
 	it_init(&it, t, -1, plen);
 	*count = 0;
-	r = it_seek(&it, prefix, plen, SEEK_GE);
+	r = it_seek_prefix(&it, prefix, plen);
 	if (!r)
 		it_set_floor(&it, prefix, plen);
 	while (!r && (r = it_next(&it, &l)) > IT_END) {
