@@ -557,6 +557,27 @@ static bool it_leaf_ok(const u8 *l, const u8 *bound, u32 blen, int mode)
 }
 
 /*
+ * A seek starts with an empty stack, nothing pending or rolling up, and
+ * for a delimiter scan the bound's bytes in the path buffer (every entry
+ * a seek leaves lies on the bound's path).
+ */
+static int it_seek_start(struct holt_iter *it, const u8 *bound, u32 blen)
+{
+	int err;
+
+	it->sp = 0;
+	it->pending = NULL;
+	it->roll_len = 0;
+	if (it->delim >= 0 && blen) {
+		err = it_kb_room(it, blen);
+		if (err)
+			return err;
+		memcpy(it->kb, bound, blen);
+	}
+	return 0;
+}
+
+/*
  * Position the iterator before the first key meeting the bound.  Every
  * entry it leaves on the stack lies on the bound's path, so the path
  * buffer of a delimiter scan is the bound's bytes.
@@ -569,16 +590,9 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 	u32 d = 0;
 	int err;
 
-	it->sp = 0;
-	it->pending = NULL;
-	it->roll_len = 0;
-	if (it->delim >= 0 && blen) {
-		err = it_kb_room(it, blen);
-		if (err)
-			return err;
-		memcpy(it->kb, bound, blen);
-	}
-	err = it_push(it, f, HOLT_ROOT_FRAME, cur, 0, 255, false, 0);
+	err = it_seek_start(it, bound, blen);
+	if (!err)
+		err = it_push(it, f, HOLT_ROOT_FRAME, cur, 0, 255, false, 0);
 	for (;;) {
 		struct it_ent *e;
 		const u8 *n, *leaf;
@@ -676,15 +690,9 @@ static int it_seek_prefix(struct holt_iter *it, const u8 *p, u32 plen)
 	bool by_byte = false;	/* @cur was reached by byte p[d - 1] */
 	int err;
 
-	it->sp = 0;
-	it->pending = NULL;
-	it->roll_len = 0;
-	if (it->delim >= 0 && plen) {
-		err = it_kb_room(it, plen);
-		if (err)
-			return err;
-		memcpy(it->kb, p, plen);
-	}
+	err = it_seek_start(it, p, plen);
+	if (err)
+		return err;
 	for (;;) {
 		const u8 *n = f + holt_dec(cur);
 		u32 len;
