@@ -7,17 +7,21 @@
  *
  * The iterator keeps an explicit heap stack of (frame, node, next byte)
  * and yields live leaves in key order: at an inner node the terminal leaf
- * (the shortest key) first, then the children by byte.  A Blob entry for
- * byte b continues at the child frame's root restricted to byte b.
- * seek() positions it at the first key >= a bound, > a bound, or after
- * every key that starts with a bound (used to skip a rolled-up common
- * prefix with everything under it).  A scan of a prefix then marks the
+ * (the shortest key) first, then the children by byte.  A Blob for byte
+ * b continues in the child frame, whose root dispatches on b again: the
+ * walk goes straight to that root's child for b (it_cross()).  seek()
+ * positions it at the first key >= a bound, > a bound, or after every key
+ * that starts with a bound (used to skip a rolled-up common prefix with
+ * everything under it); a scan of a prefix alone pushes only the body that
+ * covers the prefix (it_seek_prefix()).  A scan of a prefix then marks the
  * entries below the prefix's subtree as its floor: the walk ends when it
  * is back down to them, and needs no key compare to know it is done.
  * An entry leaves the stack as its last child is taken, not when it is
  * next looked at.  The steps of a leaf directory (a Node4/16 whose next
  * child is a live leaf or a small inner node without a terminal) are taken
- * by it_next_leaf() before the general loop of it_next() is tried.
+ * by it_next_leaf() before the general loop of it_next() is tried, and in
+ * a frame still as a rebuild laid it out, the rest of the directory's
+ * leaves are read straight from memory (scan_linear()).
  */
 #include "tree_int.h"
 #include "grow.h"
