@@ -242,8 +242,8 @@ static void it_peek_frame(struct holt_iter *it, const u8 *f, const u8 *n,
 	struct holt_tree *t = it->t;
 	u32 cnt, keys, kids;
 	const u8 *x, *y;
-	u16 c, root;
 	u64 id;
+	u16 c;
 
 	if (!node_sorted(n, &cnt, &keys, &kids) || pos >= cnt)
 		return;
@@ -258,9 +258,7 @@ static void it_peek_frame(struct holt_iter *it, const u8 *f, const u8 *n,
 	if (!y)
 		return;
 	holt_port_prefetch(y + HDR_ROOT);
-	root = holt_port_read_once(t->meta[id].root);
-	if (root)
-		holt_port_prefetch(y + holt_dec(root));
+	tree_frame_prefetch_root(t, (u32)id, y);
 }
 
 /*
@@ -689,7 +687,7 @@ static int it_seek_prefix(struct holt_iter *it, const u8 *p, u32 plen)
 {
 	struct holt_tree *t = it->t;
 	const u8 *f = t->frames[HOLT_ROOT_FRAME];
-	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
+	u32 fid = HOLT_ROOT_FRAME, d = 0;
 	u16 cur = rd16(f + HDR_ROOT);
 	bool by_byte = false;	/* @cur was reached by byte p[d - 1] */
 	int err;
@@ -700,8 +698,6 @@ static int it_seek_prefix(struct holt_iter *it, const u8 *p, u32 plen)
 	for (;;) {
 		const u8 *n = f + holt_dec(cur);
 		u32 len;
-		u8 *x;
-		u64 id;
 
 		switch (n[1]) {
 		case HOLT_N_EMPTY:
@@ -729,22 +725,9 @@ static int it_seek_prefix(struct holt_iter *it, const u8 *p, u32 plen)
 			/* the child frame's root dispatches on p[d - 1] again */
 			if (!by_byte)
 				return -EUCLEAN;
-			id = holt_get_le64(n + BLOB_CHILD);
-			err = tree_frame_get(t, id, &x);
-			if (err)
+			err = it_cross(it, &f, &fid, &cur, p[d - 1]);
+			if (err || !cur)
 				return err;
-			if (++hops > t->nr_frames)
-				return -EUCLEAN;
-			f = x;
-			fid = (u32)id;
-			n = f + holt_dec(tree_frame_root(t, fid, f));
-			if (n[1] == HOLT_N_EMPTY)
-				return 0;
-			if (!type_is_inner(n[1]))
-				return -EUCLEAN;
-			cur = node_find(n, p[d - 1]);
-			if (!cur)
-				return 0;
 			continue;
 		default:
 			if (!type_is_inner(n[1]))

@@ -114,15 +114,23 @@ static inline int tree_frame_get(struct holt_tree *t, u64 id, u8 **fp)
  * asked for at once.  That place is only ever a prefetch address (the
  * root always comes from the header), and it was a validated frame's root,
  * so it lies in the frame's memory even when stale.
+ * tree_frame_prefetch_root() only asks for it (and returns it).
  */
-static inline u16 tree_frame_root(struct holt_tree *t, u32 id, const u8 *f)
+static inline u16 tree_frame_prefetch_root(struct holt_tree *t, u32 id,
+					   const u8 *f)
 {
 	u16 seen = holt_port_read_once(t->meta[id].root);
-	u16 root;
 
 	if (seen)
 		holt_port_prefetch(f + holt_dec(seen));
-	root = rd16(f + HDR_ROOT);
+	return seen;
+}
+
+static inline u16 tree_frame_root(struct holt_tree *t, u32 id, const u8 *f)
+{
+	u16 seen = tree_frame_prefetch_root(t, id, f);
+	u16 root = rd16(f + HDR_ROOT);
+
 	if (root != seen)
 		holt_port_write_once(t->meta[id].root, root);
 	return root;
