@@ -21,7 +21,9 @@
  * child is a live leaf or a small inner node without a terminal) are taken
  * by it_next_leaf() before the general loop of it_next() is tried, and in
  * a frame still as a rebuild laid it out, the rest of the directory's
- * leaves are read straight from memory (scan_linear()).
+ * leaves are read straight from memory (scan_linear()).  The steps of an
+ * upper level's listing in a dense tree (a child rolled up as soon as its
+ * bytes reach the delimiter) are taken the same way by it_next_roll().
  */
 #include "tree_int.h"
 #include "grow.h"
@@ -408,6 +410,89 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
 		node_prefetch_kids(f, x);
 		it_push(it, f, e->fid, c, 0, 255, true, d + 1);	/* room checked */
 	}
+}
+
+/*
+ * The common steps of an upper level's listing in a dense tree, taken
+ * without it_next()'s loop: every subtree of a dense tree holds a live key
+ * (it_roll_now()), so a common prefix is given out as soon as the walk has
+ * its bytes.  While the top entry is an inner node at or below the prefix's
+ * depth and past its terminal, its next child is taken: the delimiter's
+ * byte rolls up at once (the child is not read); a Blob is crossed; a
+ * Prefix whose bytes hold the delimiter rolls up with them; an inner node
+ * without a terminal is entered.  True with the common prefix in it->kb,
+ * it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
+ * terminal, a Prefix without the delimiter, a crossing that fails), which
+ * it_next() takes from where this left off: a child is only taken once
+ * this knows what to do with it.
+ */
+static __always_inline bool it_next_roll(struct holt_iter *it)
+{
+	int delim = it->delim;
+
+	if (it->roll_len) {
+		if (it->sp > it->roll_sp)
+			return false;
+		it->roll_len = 0;	/* the last one is out */
+	}
+	if (delim < 0 || it->pending || !it->t->dense)
+		return false;
+	while (it->sp > it->floor) {
+		struct it_ent *e = &it->st[it->sp - 1];
+		const u8 *f = e->f, *n = f + holt_dec(e->node), *x, *q;
+		u32 d = e->depth, fid = e->fid, len = 0;
+		u8 pos = e->pos;
+		u16 c;
+		int b;
+
+		if (!e->term_done || !type_is_inner(n[1]) || d < it->plen ||
+		    d + 1 > it->kcap || it->sp == it->cap)
+			return false;
+		b = node_next_at(n, e->next, &pos, &c);
+		if (b < 0 || b > e->hi) {
+			it->sp--;	/* no child left */
+			continue;
+		}
+		x = NULL;
+		q = NULL;
+		if (b != delim) {
+			x = f + holt_dec(c);
+			if (x[1] == HOLT_N_BLOB) {
+				if (b < e->hi)
+					it_peek_frame(it, f, n, pos);
+				if (it_cross(it, &f, &fid, &c, (u8)b) || !c)
+					return false;
+				x = f + holt_dec(c);
+			}
+			if (x[1] == HOLT_N_PREFIX) {
+				len = rd16(x + PFX_LEN);
+				q = memchr(x + PFX_BYTES, delim, len);
+				if (!q)
+					return false;
+				len = (u32)(q - x - PFX_BYTES) + 1;
+				if (d + 1 + len > it->kcap)
+					return false;
+			} else if (!type_is_inner(x[1]) || rd16(x + NODE_TERM)) {
+				return false;
+			}
+		}
+		/* take the child */
+		e->pos = pos;
+		e->next = (u16)(b + 1);
+		if (b >= e->hi || node_sorted_last(n, pos))
+			it->sp--;	/* the last child: done with the node */
+		it->kb[d] = (u8)b;
+		if (!x || q) {
+			if (q)
+				memcpy(it->kb + d + 1, x + PFX_BYTES, len);
+			it->roll_len = d + 1 + len;
+			it->roll_sp = it->sp;
+			return true;
+		}
+		node_prefetch_kids(f, x);
+		it_push(it, f, fid, c, 0, 255, true, d + 1);	/* room checked */
+	}
+	return false;
 }
 
 /*
@@ -1035,7 +1120,8 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 		const u8 *q = NULL;
 		bool run = it_next_leaf(&it, &l), stop = false;
 
-		r = run ? IT_LEAF : it_next(&it, &l);
+		r = run ? IT_LEAF : it_next_roll(&it) ? IT_PREFIX :
+		    it_next(&it, &l);
 		if (r == IT_END)
 			break;
 		if (r < 0) {
