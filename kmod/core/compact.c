@@ -72,6 +72,7 @@ struct cp_ctx {
 	u16 spill_blob;
 	bool spill_drop;	/* drop the entries instead (sibling split) */
 	u32 fold_id;		/* child frame folded in, 0 none */
+	bool tidy;		/* drop Blobs that lead nowhere (holt_tidy_frame()) */
 	u64 max_seq;
 };
 
@@ -173,6 +174,17 @@ static int cp_add_res(struct cp_ctx *cx, u8 byte, u16 dst, const u8 *sf,
 	return 0;
 }
 
+/* Does child frame @id, in memory, hold children but none for byte @b? */
+static bool cp_blob_hollow(struct cp_ctx *cx, u64 id, u8 b)
+{
+	const u8 *x = tree_frame(cx->t, id), *r;
+
+	if (!x)
+		return false;
+	r = x + holt_dec(rd16(x + HDR_ROOT));
+	return type_is_inner(r[1]) && node_count(r) && !node_find(r, b);
+}
+
 /*
  * Handle child @c (of frame @sf) reached by byte @b (-1: a Prefix's child)
  * of the top entry.  Returns 1 when it was pushed, 0 with *@out set
@@ -214,6 +226,16 @@ static int cp_child(struct cp_ctx *cx, const u8 *sf, u16 c, int b, u16 *out,
 			*sblob = sb;
 			return err;
 		}
+		/*
+		 * A child frame that holds nothing for b any more (its keys
+		 * deleted and the child rebuilt alone): the Blob goes.  Only
+		 * while the child's root holds some other byte, whose Blob
+		 * keeps the frame reachable; an empty child is merged.  Not
+		 * while a put makes room: it may be on its way to put a key
+		 * for b into that child.
+		 */
+		if (cx->tidy && cp_blob_hollow(cx, id, (u8)b))
+			return 0;
 		/* one Blob per child frame within a node */
 		for (i = e->rbase; i < cx->rlen; i++) {
 			const u8 *d = cx->df + holt_dec(cx->res[i].dst);
@@ -622,15 +644,7 @@ static void frame_add(struct holt_tree *t, u32 xid, u8 *xf)
 	t->meta[xid].laid = 1;
 }
 
-/**
- * holt_compact_frame() - rebuild one frame without garbage
- * @t: tree
- * @fid: frame id
- *
- * Context: the caller holds the tree exclusively; allocates.
- * Return: 0, or -ENOMEM with the tree unchanged.
- */
-int holt_compact_frame(struct holt_tree *t, u32 fid)
+static int compact_frame(struct holt_tree *t, u32 fid, bool tidy)
 {
 	struct cp_ctx *cx;
 	u8 *nf;
@@ -643,6 +657,7 @@ int holt_compact_frame(struct holt_tree *t, u32 fid)
 	if (!cx)
 		return -ENOMEM;
 	cx->t = t;
+	cx->tidy = tidy;
 	err = frame_rebuild(t, fid, cx, &nf);
 	cp_free(cx);
 	if (err)
@@ -650,6 +665,37 @@ int holt_compact_frame(struct holt_tree *t, u32 fid)
 	frame_replace(t, fid, nf);
 	t->compactions++;
 	return 0;
+}
+
+/**
+ * holt_compact_frame() - rebuild one frame without garbage
+ * @t: tree
+ * @fid: frame id
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, or -ENOMEM with the tree unchanged.
+ */
+int holt_compact_frame(struct holt_tree *t, u32 fid)
+{
+	return compact_frame(t, fid, false);
+}
+
+/**
+ * holt_tidy_frame() - holt_compact_frame(), and drop the Blobs that lead
+ *	nowhere
+ * @t: tree
+ * @fid: frame id
+ *
+ * A Blob whose child frame holds other bytes but no longer the Blob's own
+ * is left out of the copy (see cp_blob_hollow()).  For holt_tree_compact(),
+ * never while a put makes room.
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 0, or -ENOMEM with the tree unchanged.
+ */
+int holt_tidy_frame(struct holt_tree *t, u32 fid)
+{
+	return compact_frame(t, fid, true);
 }
 
 /* ---- subtree sizes and the choice of what to spill ---- */
@@ -1334,6 +1380,65 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 }
 
 /* ---- merging ---- */
+
+/* Frame depths holt_compact_order() tells apart; deeper ones count as this. */
+#define CP_ORDER_DEPTHS	64u
+
+/**
+ * holt_compact_order() - the frame ids in memory, children before parents
+ * @t: tree
+ * @nr: gets the number of ids
+ *
+ * For holt_tree_compact(): a parent rebuilt after its children sees the
+ * bytes they lost, and drops the Blobs that now lead nowhere
+ * (cp_blob_hollow()), however long the chain of frames for one byte.
+ * A frame's depth is counted with find_parent() up to the root; a frame
+ * that it cannot place (an empty one, or one below a frame that is out)
+ * counts as deepest, and so does any below CP_ORDER_DEPTHS.
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: the ids, to be freed with holt_port_free(), or NULL when memory
+ * is short.
+ */
+u32 *holt_compact_order(struct holt_tree *t, u32 *nr)
+{
+	u32 count[CP_ORDER_DEPTHS + 1] = { 0 }, at[CP_ORDER_DEPTHS + 1];
+	u32 *depth, *order, id, x, d, n = 0;
+	u16 node;
+
+	depth = holt_port_alloc(sizeof(*depth) * t->frames_cap);
+	order = holt_port_alloc(sizeof(*order) * t->frames_cap);
+	if (!depth || !order) {
+		holt_port_free(depth);
+		holt_port_free(order);
+		return NULL;
+	}
+	for (id = HOLT_ROOT_FRAME; id < t->frames_cap; id++) {
+		if (!t->frames[id])
+			continue;
+		for (x = id, d = 0; x != HOLT_ROOT_FRAME; d++) {
+			if (d == CP_ORDER_DEPTHS || !t->frames[x])
+				break;
+			x = find_parent(t, x, &node);
+			if (!x)
+				break;
+		}
+		depth[id] = x == HOLT_ROOT_FRAME ? d : CP_ORDER_DEPTHS;
+		count[depth[id]]++;
+		n++;
+	}
+	/* deepest first: a counting sort */
+	for (d = CP_ORDER_DEPTHS + 1, x = 0; d-- > 0;) {
+		at[d] = x;
+		x += count[d];
+	}
+	for (id = HOLT_ROOT_FRAME; id < t->frames_cap; id++)
+		if (t->frames[id])
+			order[at[depth[id]]++] = id;
+	holt_port_free(depth);
+	*nr = n;
+	return order;
+}
 
 /**
  * holt_merge_frame() - fold a small child frame back into its parent

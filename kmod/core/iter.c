@@ -919,6 +919,89 @@ int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 	return r < 0 ? r : 0;
 }
 
+/**
+ * holt_iter_dense() - does every subtree of a tree hold a live key?
+ * @t: tree
+ *
+ * What lets a delimiter scan roll a subtree up without going down
+ * (it_roll_now()).  A tree filled from empty without deletes is known to
+ * be dense; this proves it again for a tree loaded from images or after a
+ * compaction dropped its tombstones.  With no tombstone in any frame every
+ * leaf is live, so it suffices that every inner node has a child or a
+ * terminal, a Prefix leads to a node or a leaf, and the child frame of a
+ * Blob holds something for the Blob's byte: the walk visits every body
+ * once (a child frame is entered once for each byte its parent sends
+ * there, and each visit sees only that byte's part).  False also when a
+ * frame is out of memory, on a walk that fails, or when memory is short.
+ *
+ * Context: the caller excludes writers; allocates a stack.
+ * Return: true when @t is dense.
+ */
+bool holt_iter_dense(struct holt_tree *t)
+{
+	struct holt_iter it;
+	const u8 *f = t->frames[HOLT_ROOT_FRAME];
+	bool dense = false;
+	u32 id;
+
+	if (holt_atomic_read(&t->nr_out))
+		return false;
+	for (id = HOLT_ROOT_FRAME; id < t->frames_cap; id++)
+		if (t->frames[id] && hdr32(t->frames[id], HDR_TOMBS))
+			return false;
+	switch (f[holt_dec(rd16(f + HDR_ROOT)) + 1]) {
+	case HOLT_N_EMPTY:
+	case HOLT_N_LEAF:
+		return true;
+	}
+	it_init(&it, t, -1, 0);
+	if (it_push(&it, f, HOLT_ROOT_FRAME, rd16(f + HDR_ROOT), 0, 255,
+		    f[holt_dec(rd16(f + HDR_ROOT)) + 1] == HOLT_N_PREFIX, 0))
+		goto out;
+	while (it.sp) {
+		struct it_ent *e = &it.st[it.sp - 1];
+		const u8 *n, *x;
+		u32 fid = e->fid;
+		u16 c;
+		int b;
+
+		f = e->f;
+		n = f + holt_dec(e->node);
+		if (n[1] == HOLT_N_PREFIX) {
+			it.sp--;	/* its only child is taken now */
+			c = rd16(n + PFX_CHILD);
+		} else {
+			if (!type_is_inner(n[1]))
+				goto out;
+			if (!e->term_done) {
+				e->term_done = true;
+				if (!rd16(n + NODE_TERM) && !node_count(n))
+					goto out;	/* nothing below */
+			}
+			b = node_next_at(n, e->next, &e->pos, &c);
+			if (b < 0) {
+				it.sp--;
+				continue;
+			}
+			e->next = (u16)(b + 1);
+			if (f[holt_dec(c) + 1] == HOLT_N_BLOB &&
+			    (it_cross(&it, &f, &fid, &c, (u8)b) || !c))
+				goto out;	/* nothing for b there */
+		}
+		x = f + holt_dec(c);
+		if (x[1] == HOLT_N_LEAF)
+			continue;
+		if (x[1] != HOLT_N_PREFIX && !type_is_inner(x[1]))
+			goto out;
+		if (it_push(&it, f, fid, c, 0, 255, x[1] == HOLT_N_PREFIX, 0))
+			goto out;
+	}
+	dense = true;
+out:
+	it_free(&it);
+	return dense;
+}
+
 static int key_cmp(const u8 *a, u32 al, const u8 *b, u32 bl)
 {
 	int c = bcmp_n(a, b, al < bl ? al : bl);

@@ -1469,30 +1469,43 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
  * holt_tree_compact() - compact every frame and fold small child frames
  * @t: tree
  *
+ * Child frames go before their parents (holt_compact_order()), so that a
+ * parent drops the Blobs of bytes its children no longer hold.  With the
+ * tombstones gone, a tree that had deletes may become dense again
+ * (holt_iter_dense()): delimiter scans roll up without going down.
+ *
  * Context: the caller holds the tree exclusively; allocates.
  * Return: 0 or -ENOMEM (the tree is unchanged by a failure).
  */
 int holt_tree_compact(struct holt_tree *t)
 {
-	u32 i;
-	int err;
+	u32 *order, nr, k;
+	int err = 0;
 
-	for (i = t->frames_cap; i-- > HOLT_ROOT_FRAME;) {
+	order = holt_compact_order(t, &nr);
+	if (!order)
+		return -ENOMEM;
+	for (k = 0; k < nr; k++) {
+		u32 i = order[k];
 		u8 *f = tree_frame(t, i);
 
 		if (!f)
-			continue;
+			continue;	/* merged into its parent already */
 		if (i != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4 &&
 		    !holt_merge_frame(t, i))
 			continue;
 		f = tree_frame(t, i);
 		if (!f)
 			continue;
-		err = holt_compact_frame(t, i);
+		err = holt_tidy_frame(t, i);
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	holt_port_free(order);
+	/* the tombstones are gone: every subtree may hold a live key again */
+	if (!err && !t->dense)
+		t->dense = holt_iter_dense(t);
+	return err;
 }
 
 static u32 tree_depth(struct holt_tree *t)

@@ -60,9 +60,10 @@ struct holt_tree {
 	struct holt_jnl spare;	/* journal buffer kept between batches */
 	bool no_maint;		/* no merges (inside batches) */
 	/*
-	 * No delete since the tree was last seen empty (one frame, EmptyRoot):
-	 * every subtree then holds a live key, which lets a delimiter scan
-	 * roll a subtree up without going down (iter.c).
+	 * Every subtree holds a live key, which lets a delimiter scan roll a
+	 * subtree up without going down (iter.c): no delete since the tree
+	 * was last seen empty (one frame, EmptyRoot), or since
+	 * holt_iter_dense() proved it (after loading, after a compaction).
 	 */
 	bool dense;
 };
@@ -195,8 +196,10 @@ int holt_tree_grow_ids(struct holt_tree *t, u32 cap);
 
 /* compact.c */
 int holt_compact_frame(struct holt_tree *t, u32 fid);
+int holt_tidy_frame(struct holt_tree *t, u32 fid);
 int holt_spill_frame(struct holt_tree *t, u32 fid);
 int holt_merge_frame(struct holt_tree *t, u32 fid);
+u32 *holt_compact_order(struct holt_tree *t, u32 *nr);
 
 /* prefetch.c: walks of this many keys at most go together */
 #define HOLT_PREFETCH_MAX	32u
@@ -206,5 +209,6 @@ void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
 /* iter.c */
 int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
 		    u64 limit, u64 *count);
+bool holt_iter_dense(struct holt_tree *t);
 
 #endif /* HOLT_CORE_TREE_INT_H */

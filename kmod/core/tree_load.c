@@ -14,7 +14,9 @@
  * by exactly one parent frame, the child's base (the key bytes above its
  * root) equals the Blob's key prefix without its last byte, every key byte
  * the child's root dispatches on is one its parent sends there, and every
- * frame is reachable from the root.  On success the tree owns the images.
+ * frame is reachable from the root.  On success the tree owns the images,
+ * and is taken as dense when holt_iter_dense() proves it (all frames in
+ * memory, no tombstone, no hollow subtree).
  */
 #include "tree_int.h"
 #include "tree_load.h"
@@ -247,6 +249,7 @@ static struct holt_tree *tl_open(const struct holt_tree_config *cfg,
 	holt_hint_grow(t);
 	for (id = 1; id < cx->nr_ids; id++)
 		holt_hint_frame(t, id);
+	t->dense = holt_iter_dense(t);
 	*err = 0;
 out:
 	if (cx->kept) {
