@@ -8,11 +8,15 @@
  * The structure is validated without the checksum (a fuzzer cannot keep a
  * crc32c right); a frame that is accepted must then be walked by
  * holt_frame_scan() to the end with only well-formed items, and once
- * sealed must pass the full validation.  Nothing may leak.
+ * sealed must pass the full validation.  A sealed root frame (id 1) is
+ * then loaded as a one-frame tree (holt_tree_open(): its link checks and
+ * the density walk) and listed with a delimiter.  Nothing may leak.
  *
  * The seed corpus is written by gen_corpus.c from real trees.
  */
 #include "tree.h"
+#include "tree_load.h"
+#include "frame.h"
 #include "validate.h"
 
 struct fz_ctx {
@@ -41,6 +45,35 @@ static int fz_item(void *vctx, const struct holt_scan_item *it)
 	return 0;
 }
 
+/* A one-frame tree of the sealed root frame @frame, listed by '/'. */
+static void fz_tree(const u8 *frame)
+{
+	struct holt_scan_args a = { .prefix = (const u8 *)"", .delimiter = '/' };
+	u64 seq = 1;
+	struct holt_tree_config cfg = { .seq = &seq };
+	struct fz_ctx c = { .frame = NULL };
+	struct holt_tree *t;
+	u8 *images[2] = { NULL, NULL };
+	int err;
+
+	images[1] = holt_port_frame_alloc(HOLT_FRAME_SIZE);
+	if (!images[1])
+		abort();
+	memcpy(images[1], frame, HOLT_FRAME_SIZE);
+	c.frame = images[1];	/* the tree's own copy from here */
+	t = holt_tree_open(&cfg, images, 2, &err);
+	if (!t) {
+		if (err != -EUCLEAN)
+			abort();
+		holt_port_frame_free(images[1], HOLT_FRAME_SIZE);
+		return;
+	}
+	err = holt_tree_scan(t, &a, fz_item, &c);
+	if (err && err != -EUCLEAN)
+		abort();
+	holt_tree_destroy(t);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -67,6 +100,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		holt_frame_seal(frame);
 		if (holt_frame_validate(frame, 0))
 			abort();
+		if (holt_get_le64(frame + HDR_FRAME_ID) == HOLT_ROOT_FRAME)
+			fz_tree(frame);
 	} else if (holt_frame_scan(frame, fz_item, &c) != -EUCLEAN) {
 		abort();
 	}
