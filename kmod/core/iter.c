@@ -883,43 +883,6 @@ static bool has_prefix(const u8 *k, u32 kl, const u8 *p, u32 plen)
 }
 
 /**
- * holt_iter_count() - count live keys under a prefix, up to a limit
- * @t: tree
- * @prefix: @plen bytes
- * @plen: prefix length (0: the whole tree)
- * @limit: 0 for none
- * @count: gets the count
- *
- * Context: the caller excludes writers; allocates a stack.
- * Return: 0, -ENOMEM or -EUCLEAN.
- */
-int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
-		    u64 limit, u64 *count)
-{
-	struct holt_iter it;
-	const u8 *l;
-	int r;
-
-	it_init(&it, t, -1, plen);
-	*count = 0;
-	r = it_seek_prefix(&it, prefix, plen);
-	if (!r)
-		it_set_floor(&it, prefix, plen);
-	while (!r && (r = it_next(&it, &l)) > IT_END) {
-		bool seek_leaf = r == IT_SEEK_LEAF;
-
-		r = 0;
-		if (seek_leaf &&
-		    !has_prefix(leaf_key(l), leaf_klen(l), prefix, plen))
-			break;
-		if (++*count == limit)
-			break;
-	}
-	it_free(&it);
-	return r < 0 ? r : 0;
-}
-
-/**
  * holt_iter_dense() - does every subtree of a tree hold a live key?
  * @t: tree
  *
@@ -1187,7 +1150,7 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 	u32 plen = args->plen, salen = args->salen;
 	int delim = args->delimiter;
 	u64 n = 0;
-	const u8 *l;
+	const u8 *l = NULL;
 	int err, r;
 
 	if (plen > HOLT_KEY_MAX || (sa && salen > HOLT_KEY_MAX))
@@ -1255,4 +1218,39 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 	}
 	it_free(&it);
 	return err;
+}
+
+static int it_count_one(void *ctx, const struct holt_scan_item *item)
+{
+	(*(u64 *)ctx)++;
+	return 0;
+}
+
+/**
+ * holt_iter_count() - count live keys under a prefix, up to a limit
+ * @t: tree
+ * @prefix: @plen bytes
+ * @plen: prefix length (0: the whole tree)
+ * @limit: 0 for none
+ * @count: gets the count
+ *
+ * A keys-only scan of the prefix, so that a count takes the same steps
+ * as a listing (it_next_leaf(), the straight read of a laid-out frame).
+ *
+ * Context: the caller excludes writers; allocates a stack.
+ * Return: 0, -E2BIG, -ENOMEM or -EUCLEAN.
+ */
+int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,
+		    u64 limit, u64 *count)
+{
+	struct holt_scan_args a = {
+		.prefix = prefix,
+		.plen = plen,
+		.delimiter = -1,
+		.limit = limit,
+		.flags = HOLT_SCAN_KEYS_ONLY,
+	};
+
+	*count = 0;
+	return holt_tree_scan(t, &a, it_count_one, count);
 }
