@@ -897,7 +897,8 @@ static bool has_prefix(const u8 *k, u32 kl, const u8 *p, u32 plen)
  * there, and each visit sees only that byte's part).  False also when a
  * frame is out of memory, on a walk that fails, or when memory is short.
  *
- * Context: the caller excludes writers; allocates a stack.
+ * Context: the caller excludes writers; allocates a stack, may sleep (it
+ * yields the CPU now and then: a large tree takes seconds).
  * Return: true when @t is dense.
  */
 bool holt_iter_dense(struct holt_tree *t)
@@ -905,7 +906,7 @@ bool holt_iter_dense(struct holt_tree *t)
 	struct holt_iter it;
 	const u8 *f = t->frames[HOLT_ROOT_FRAME];
 	bool dense = false;
-	u32 id;
+	u32 id, steps = 0;
 
 	if (holt_atomic_read(&t->nr_out))
 		return false;
@@ -928,6 +929,8 @@ bool holt_iter_dense(struct holt_tree *t)
 		u16 c;
 		int b;
 
+		if (!(++steps % 65536))
+			holt_cond_resched();
 		f = e->f;
 		n = f + holt_dec(e->node);
 		if (n[1] == HOLT_N_PREFIX) {
