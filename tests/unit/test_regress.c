@@ -29,7 +29,9 @@
  *     rolled-up subtree (four to six times slower on buckets and paths).
  *     holt_iter_dense() now proves it after a compaction and a load; this
  *     checks that it refuses a Blob whose child frame lost every key for
- *     its byte (compacted alone, without its parent).
+ *     its byte (compacted alone, without its parent), and that
+ *     holt_tree_compact() drops that Blob (the parent rebuilt after the
+ *     child, holt_tidy_frame()).
  *
  * (Inputs that made fuzz_ops fail are kept in tests/fuzz/seeds-fuzz_ops/,
  * which every fuzz run replays first.)
