@@ -1392,9 +1392,10 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
  * For holt_tree_compact(): a parent rebuilt after its children sees the
  * bytes they lost, and drops the Blobs that now lead nowhere
  * (cp_blob_hollow()), however long the chain of frames for one byte.
- * A frame's depth is counted with find_parent() up to the root; a frame
- * that it cannot place (an empty one, or one below a frame that is out)
- * counts as deepest, and so does any below CP_ORDER_DEPTHS.
+ * Each frame's parent comes from find_parent() once, and its depth from
+ * the chain of parents up to the root; a frame whose chain breaks (an
+ * empty one, or one below a frame that is out) counts as deepest, and so
+ * does any below CP_ORDER_DEPTHS.
  *
  * Context: the caller holds the tree exclusively; allocates.
  * Return: the ids, to be freed with holt_port_free(), or NULL when memory
@@ -1413,15 +1414,16 @@ u32 *holt_compact_order(struct holt_tree *t, u32 *nr)
 		holt_port_free(order);
 		return NULL;
 	}
+	/* order[] holds each frame's parent (0: none found) until the sort */
+	for (id = HOLT_ROOT_FRAME + 1; id < t->frames_cap; id++)
+		order[id] = t->frames[id] ? find_parent(t, id, &node) : 0;
 	for (id = HOLT_ROOT_FRAME; id < t->frames_cap; id++) {
 		if (!t->frames[id])
 			continue;
-		for (x = id, d = 0; x != HOLT_ROOT_FRAME; d++) {
-			if (d == CP_ORDER_DEPTHS || !t->frames[x])
+		for (x = id, d = 0; x && x != HOLT_ROOT_FRAME; d++) {
+			if (d == CP_ORDER_DEPTHS)
 				break;
-			x = find_parent(t, x, &node);
-			if (!x)
-				break;
+			x = order[x];
 		}
 		depth[id] = x == HOLT_ROOT_FRAME ? d : CP_ORDER_DEPTHS;
 		count[depth[id]]++;
