@@ -905,6 +905,8 @@ bool holt_iter_dense(struct holt_tree *t)
 {
 	struct holt_iter it;
 	const u8 *f = t->frames[HOLT_ROOT_FRAME];
+	u16 root = rd16(f + HDR_ROOT);
+	u8 type = f[holt_dec(root) + 1];
 	bool dense = false;
 	u32 id, steps = 0;
 
@@ -913,14 +915,11 @@ bool holt_iter_dense(struct holt_tree *t)
 	for (id = HOLT_ROOT_FRAME; id < t->frames_cap; id++)
 		if (t->frames[id] && hdr32(t->frames[id], HDR_TOMBS))
 			return false;
-	switch (f[holt_dec(rd16(f + HDR_ROOT)) + 1]) {
-	case HOLT_N_EMPTY:
-	case HOLT_N_LEAF:
+	if (type == HOLT_N_EMPTY || type == HOLT_N_LEAF)
 		return true;
-	}
 	it_init(&it, t, -1, 0);
-	if (it_push(&it, f, HOLT_ROOT_FRAME, rd16(f + HDR_ROOT), 0, 255,
-		    f[holt_dec(rd16(f + HDR_ROOT)) + 1] == HOLT_N_PREFIX, 0))
+	if (it_push(&it, f, HOLT_ROOT_FRAME, root, 0, 255,
+		    type == HOLT_N_PREFIX, 0))
 		goto out;
 	while (it.sp) {
 		struct it_ent *e = &it.st[it.sp - 1];
