@@ -24,8 +24,7 @@ KVER ?= $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 
 CC ?= cc
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
-CORE_SRCS := $(sort $(wildcard $(SRC)/kmod/core/*.c) \
-		     $(wildcard $(SRC)/userspace/core/*.c))
+CORE_SRCS := $(sort $(wildcard $(SRC)/kmod/core/*.c)) $(SRC)/userspace/core/port_user.c
 CORE_HDRS := $(wildcard $(SRC)/kmod/core/*.h)
 # The userspace core, once with sanitizers (tests) and once optimised
 # (benchmarks, offline tools).

@@ -13,8 +13,7 @@
  *  - memcpy/memmove/memcmp/memset;
  *  - small allocations (holt_port_alloc/holt_port_free; naturally aligned
  *    ones of a power-of-two size: holt_port_alloc_pow2) and 512 KiB frame
- *    allocations (holt_port_frame_alloc/holt_port_frame_free), page aligned
- *    (in userspace from the frame pool, userspace/core/frame_pool.c);
+ *    allocations (holt_port_frame_alloc/holt_port_frame_free), page aligned;
  *  - little-endian loads and stores (holt_get_le16 ...);
  *  - crc32c; a cache prefetch hint;
  *  - HOLT_WARN_ON, which warns once in the kernel and aborts in userspace
@@ -248,37 +247,17 @@ static inline void holt_port_free(void *p)
 }
 
 /*
- * Frames come from userspace/core/frame_pool.c: four to a 2 MiB chunk
- * advised for a transparent huge page, as the kernel's direct map holds
- * them.  Sanitized builds (the tests, the fuzzers) give every frame its own
- * heap block instead, so that ASan sees a read past a frame's end.
- */
-#define HOLT_FRAME_POOL_FRAME (512UL << 10)
-#define HOLT_FRAME_POOL_SLOTS 4
-void *holt_frame_pool_alloc(void);
-void holt_frame_pool_free(void *p);
-unsigned long holt_frame_pool_chunks(unsigned long *frames);
-
-/*
  * A frame whose bytes are not cleared (see the kernel side).  Sanitized
- * builds fill it with a pattern instead, so that a reader of bytes nobody
- * wrote sees junk rather than lucky zeros.
+ * builds (the tests) fill it with a pattern instead, so that a reader of
+ * bytes nobody wrote sees junk rather than lucky zeros.
  */
 static inline void *holt_port_frame_alloc_raw(size_t size)
 {
-	void *p;
+	void *p = holt_port_aligned_raw(4096, size);
 
 #ifdef __SANITIZE_ADDRESS__
-	p = holt_port_aligned_raw(4096, size);
 	if (p)
 		memset(p, 0xa5, size);
-#else
-	if (HOLT_WARN_ON(size != HOLT_FRAME_POOL_FRAME) ||
-	    holt_port_should_fail())
-		return NULL;
-	p = holt_frame_pool_alloc();
-	if (p)
-		holt_port_live_allocs++;
 #endif
 	return p;
 }
@@ -298,11 +277,7 @@ static inline void holt_port_frame_free(void *p, size_t size)
 	if (!p)
 		return;
 	holt_port_live_allocs--;
-#ifdef __SANITIZE_ADDRESS__
 	free(p);
-#else
-	holt_frame_pool_free(p);
-#endif
 }
 
 u32 holt_crc32c(u32 seed, const void *p, size_t len);

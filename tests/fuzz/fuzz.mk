@@ -8,7 +8,7 @@
 #                                   in all); part of make check when clang
 #                                   is installed
 #
-# The core (kmod/core/*.c and userspace/core/*.c) is compiled here
+# The core (kmod/core/*.c and userspace/core/port_user.c) is compiled here
 # with clang, coverage and ASan/UBSan; a crash leaves its input in
 # build/fuzz/artifacts/.  Corpora live in build/fuzz/corpus-<target>/, seeded
 # by gen_corpus (frames of real trees) for fuzz_frame; the inputs kept in
