@@ -65,6 +65,7 @@ struct holt_iter {
 	const u8 *lf;		/* it_next_leaf()'s leaf: its frame and id */
 	u32 lfid;
 	bool no_run;		/* scan_linear() had to seek: no more runs */
+	bool dead;		/* the tree's dead_leaves, read once */
 	const u8 *pending;
 	/* delimiter rollup (see holt_tree_scan) */
 	int delim;		/* -1: none */
@@ -263,19 +264,41 @@ static void it_peek_frame(struct holt_iter *it, const u8 *f, const u8 *n,
 	tree_frame_prefetch_root(t, (u32)id, y);
 }
 
+/* In a dense tree, whether frame @fid may hold a subtree of tombstones. */
+static bool it_hollow(const struct holt_iter *it, u32 fid)
+{
+	return it->dead && it->t->meta[fid].hollow;
+}
+
 /*
- * Rolling up: the subtree being entered holds a live key, so the common
- * prefix can be given out without going down (see holt_tree_scan()).
- * Only trees without deletes guarantee that a subtree is never hollow
- * (tombstones, or a Blob whose child frame lost every key under it).
+ * In a dense tree that has dead leaves, whether child @c of a node of
+ * frame @f is a tombstone: only a leaf can be one, and only in a frame that
+ * counts tombstones, so most roll-ups do not read the child.
  */
-static bool it_roll_now(struct holt_iter *it, const u8 *f, u16 c)
+static bool it_dead_leaf(const struct holt_iter *it, const u8 *f, u16 c)
+{
+	const u8 *x;
+
+	if (!it->dead || !hdr32(f, HDR_TOMBS))
+		return false;
+	x = f + holt_dec(c);
+	return x[1] == HOLT_N_LEAF && leaf_dead(x);
+}
+
+/*
+ * Rolling up: the subtree at child @c of frame @f (id @fid) holds a live
+ * key, so the common prefix can be given out without going down (see
+ * holt_tree_scan()).  In a dense tree every subtree but a tombstoned leaf
+ * holds one, outside frames a delete left hollow; elsewhere only a live
+ * leaf is known to (a subtree may be hollow: tombstones, or a Blob whose
+ * child frame lost every key under it).
+ */
+static bool it_roll_now(struct holt_iter *it, const u8 *f, u32 fid, u16 c)
 {
 	u8 t;
 
-	/* no tombstone, no empty subtree: the body need not be read */
-	if (it->t->dense)
-		return true;
+	if (it->t->dense && !it_hollow(it, fid))
+		return !it_dead_leaf(it, f, c);
 	t = f[holt_dec(c) + 1];
 	return t == HOLT_N_LEAF && !leaf_dead(f + holt_dec(c));
 }
@@ -295,7 +318,7 @@ static int it_roll_done(struct holt_iter *it)
  * the Prefix for the next turn of it_next() to do the same; 0 when not,
  * or a negative errno.
  */
-static int it_roll_prefix(struct holt_iter *it, const u8 *f, u16 c,
+static int it_roll_prefix(struct holt_iter *it, const u8 *f, u32 fid, u16 c,
 			  u32 depth)
 {
 	const u8 *n = f + holt_dec(c), *s = n + PFX_BYTES, *q;
@@ -306,7 +329,7 @@ static int it_roll_prefix(struct holt_iter *it, const u8 *f, u16 c,
 	if (from >= len)
 		return 0;
 	q = memchr(s + from, it->delim, len - from);
-	if (!q || !it_roll_now(it, f, rd16(n + PFX_CHILD)))
+	if (!q || !it_roll_now(it, f, fid, rd16(n + PFX_CHILD)))
 		return 0;
 	len = (u32)(q - s) + 1;
 	err = it_kb_room(it, depth + len);
@@ -418,7 +441,8 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
  * (it_roll_now()), so a common prefix is given out as soon as the walk has
  * its bytes.  While the top entry is an inner node at or below the prefix's
  * depth and past its terminal, its next child is taken: the delimiter's
- * byte rolls up at once (the child is not read); a Blob is crossed; a
+ * byte rolls up at once (the child is not read unless it may be a dead
+ * leaf: it_dead_leaf()); a Blob is crossed; a
  * Prefix whose bytes hold the delimiter rolls up with them; an inner node
  * without a terminal is entered.  True with the common prefix in it->kb,
  * it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
@@ -426,7 +450,7 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
  * it_next() takes from where this left off: a child is only taken once
  * this knows what to do with it.
  */
-static __always_inline bool it_next_roll(struct holt_iter *it)
+static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 {
 	int delim = it->delim;
 
@@ -446,7 +470,8 @@ static __always_inline bool it_next_roll(struct holt_iter *it)
 		int b;
 
 		if (!e->term_done || !type_is_inner(n[1]) || d < it->plen ||
-		    d + 1 > it->kcap || it->sp == it->cap)
+		    d + 1 > it->kcap || it->sp == it->cap ||
+		    (dead && it_hollow(it, fid)))
 			return false;
 		b = node_next_at(n, e->next, &pos, &c);
 		if (b < 0 || b > e->hi) {
@@ -455,12 +480,16 @@ static __always_inline bool it_next_roll(struct holt_iter *it)
 		}
 		x = NULL;
 		q = NULL;
-		if (b != delim) {
+		if (b == delim) {
+			if (dead && it_dead_leaf(it, f, c))
+				return false;
+		} else {
 			x = f + holt_dec(c);
 			if (x[1] == HOLT_N_BLOB) {
 				if (b < e->hi)
 					it_peek_frame(it, f, n, pos);
-				if (it_cross(it, &f, &fid, &c, (u8)b) || !c)
+				if (it_cross(it, &f, &fid, &c, (u8)b) || !c ||
+				    (dead && it_hollow(it, fid)))
 					return false;
 				x = f + holt_dec(c);
 			}
@@ -493,6 +522,16 @@ static __always_inline bool it_next_roll(struct holt_iter *it)
 		it_push(it, f, fid, c, 0, 255, true, d + 1);	/* room checked */
 	}
 	return false;
+}
+
+/*
+ * One copy of the step for trees with tombstones in them and one for those
+ * without, which then test nothing more than they did before there were.
+ */
+static __always_inline bool it_next_roll(struct holt_iter *it)
+{
+	return it->dead ? it_next_roll_as(it, true) :
+			  it_next_roll_as(it, false);
 }
 
 /*
@@ -545,7 +584,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 					it->roll_len = d + (u32)(q - s) + 1;
 					it->roll_sp = it->sp;
 				}
-				if (it->roll_len && it_roll_now(it, f, c))
+				if (it->roll_len && it_roll_now(it, f, fid, c))
 					return it_roll_done(it);
 			}
 			err = it_enter(it, f, fid, c, -1, d + len, &l);
@@ -596,7 +635,7 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				it->roll_len = d + 1;
 				it->roll_sp = it->sp;
 			}
-			if (it->roll_len && it_roll_now(it, f, c))
+			if (it->roll_len && it_roll_now(it, f, fid, c))
 				return it_roll_done(it);
 		}
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
@@ -605,12 +644,12 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 				return err;
 			if (!c)
 				continue;
-			if (it->roll_len && it_roll_now(it, f, c))
+			if (it->roll_len && it_roll_now(it, f, fid, c))
 				return it_roll_done(it);
 		}
 		if (it->delim >= 0 && !it->roll_len &&
 		    f[holt_dec(c) + 1] == HOLT_N_PREFIX) {
-			err = it_roll_prefix(it, f, c, d + 1);
+			err = it_roll_prefix(it, f, fid, c, d + 1);
 			if (err)
 				return err;	/* IT_PREFIX or an errno */
 		}
@@ -869,6 +908,7 @@ static void it_init(struct holt_iter *it, struct holt_tree *t, int delim,
 {
 	memset(it, 0, offsetof(struct holt_iter, kb_inline));
 	it->t = t;
+	it->dead = t->dead_leaves;
 	it->delim = delim;
 	it->plen = plen;
 	it->kb = it->kb_inline;

@@ -151,6 +151,8 @@ static void jnl_rollback(struct holt_tree *t, struct holt_jnl *j)
 			if (old && !cur)
 				t->nr_frames++;
 			tree_frame_install(t, fid, old);
+			/* it may hold what a delete left hollow */
+			t->meta[fid].hollow = 1;
 		}
 		end -= total;
 	}
@@ -908,6 +910,13 @@ static int make_room(struct holt_tree *t, u32 fid, u32 need, u32 nodes)
 	err = holt_jnl_reserve(t, 1024);
 	if (err)
 		return err;
+	/*
+	 * In a dense tree, a spillover must not carry a subtree that holds
+	 * only tombstones into a child frame: the copy drops it, and its
+	 * byte would lead nowhere.  Compacting first drops them here.
+	 */
+	if (t->dense && t->dead_leaves && hdr32(f, HDR_TOMBS))
+		return holt_compact_frame(t, fid);
 	if (garbage && live + need <= t->budget - t->budget / 4 &&
 	    lnodes + nodes <= HOLT_MAX_SLOTS - HOLT_MAX_SLOTS / 4)
 		return holt_compact_frame(t, fid);
@@ -1041,6 +1050,99 @@ static void maintain(struct holt_tree *t, u32 fid)
 		holt_compact_frame(t, fid);
 }
 
+/*
+ * Whether a child or terminal of inner node @n of frame @f, other than
+ * @skip, holds a live key: a leaf that is not a tombstone, a Blob (its
+ * byte leads to a live key in a dense tree), or an inner node or Prefix
+ * when the frame is not @hollow.
+ */
+static bool node_lives_without(const u8 *f, const u8 *n, u16 skip,
+			       bool hollow)
+{
+	u16 c = rd16(n + NODE_TERM);
+	const u8 *x;
+	int b = 0;
+
+	if (c && c != skip && !leaf_dead(f + holt_dec(c)))
+		return true;
+	while ((b = node_next(n, (u32)b, &c)) >= 0) {
+		x = f + holt_dec(c);
+		if (c != skip &&
+		    (x[1] == HOLT_N_LEAF ? !leaf_dead(x) :
+		     !hollow || x[1] == HOLT_N_BLOB))
+			return true;
+		b++;
+	}
+	return false;
+}
+
+/* What a delete in a dense tree leaves (delete_density()). */
+enum {
+	DEL_DENSE,	/* a dead leaf beside a live key */
+	DEL_HOLLOW,	/* and a subtree of the frame with no live key */
+	DEL_LOST,	/* a subtree a roll-up may meet anywhere: not dense */
+};
+
+#define DEL_PATH_MAX 64
+
+/*
+ * A delete is about to make leaf @l (of @key, in frame @fid at @f) a
+ * tombstone in a dense tree.  The hint table gives the leaf alone, so the
+ * leaf's frame is walked from its root to find the nodes above it.  If
+ * the leaf's parent node has another live child or terminal, only a dead
+ * leaf is left (DEL_DENSE).  Otherwise the parent's subtree holds no live
+ * key, and so may its ancestors' up to the first one that has another:
+ * below that, the frame is hollow (DEL_HOLLOW).  When no such node is
+ * found in the frame below its root (a child frame's root node dispatches
+ * on the byte of its parent's Blob: each of its children is all that
+ * byte leads to), a Blob of another frame, or the whole tree, may lead to
+ * no live key (DEL_LOST).
+ */
+static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
+			  const u8 *l, const u8 *key, u32 klen)
+{
+	u16 root = rd16(f + HDR_ROOT), cur = root, kid[DEL_PATH_MAX];
+	const u8 *path[DEL_PATH_MAX], *n;
+	u32 d = rd16(f + HDR_BASE_LEN), np = 0;
+	bool hollow = t->meta[fid].hollow, parent = true;
+
+	for (;;) {
+		n = f + holt_dec(cur);
+		if (n == l)
+			break;
+		if (np == DEL_PATH_MAX || d > klen)
+			return DEL_LOST;
+		path[np] = n;
+		if (n[1] == HOLT_N_PREFIX) {
+			/*
+			 * The bytes need no compare: only reaching @l makes
+			 * the bodies on the way its ancestors.
+			 */
+			d += rd16(n + PFX_LEN);
+			cur = rd16(n + PFX_CHILD);
+		} else if (type_is_inner(n[1])) {
+			cur = d == klen ? rd16(n + NODE_TERM) :
+					  node_find(n, key[d]);
+			d++;
+		} else {
+			return DEL_LOST;
+		}
+		if (!cur)
+			return DEL_LOST;
+		kid[np++] = cur;
+	}
+	while (np--) {
+		n = path[np];
+		if (!np && fid != HOLT_ROOT_FRAME)
+			break;	/* the frame's root: one subtree per byte */
+		if (n[1] != HOLT_N_PREFIX &&
+		    node_lives_without(f, n, kid[np], hollow))
+			return parent ? DEL_DENSE : DEL_HOLLOW;
+		parent = false;
+	}
+	return DEL_LOST;
+}
+
 static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 		       u32 flags, u64 expect)
 {
@@ -1063,8 +1165,17 @@ static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 	f = t->frames[fid];
 	holt_jnl_write(t, fid, 0, HDR_MUTABLE_END);
 	holt_jnl_write(t, fid, (u32)(l - f), HOLT_LEAF_HDR);
+	if (t->dense) {
+		int left = delete_density(t, fid, f, l, key, klen);
+
+		if (left == DEL_LOST)
+			t->dense = false;
+		else
+			t->dead_leaves = true;
+		if (left == DEL_HOLLOW)
+			t->meta[fid].hollow = 1;
+	}
 	l[LEAF_TOMB] = 1;
-	t->dense = false;
 	seq = tree_next_seq(t);
 	holt_put_le64(seq, l + LEAF_SEQ);
 	if (holt_get_le64(f + HDR_MAX_SEQ) < seq)
@@ -1503,8 +1614,12 @@ int holt_tree_compact(struct holt_tree *t)
 	}
 	holt_port_free(order);
 	/* the tombstones are gone: every subtree may hold a live key again */
-	if (!err && !t->dense)
-		t->dense = holt_iter_dense(t);
+	if (!err && (!t->dense || t->dead_leaves) && holt_iter_dense(t)) {
+		t->dense = true;
+		t->dead_leaves = false;
+		for (k = HOLT_ROOT_FRAME; k < t->frames_cap; k++)
+			t->meta[k].hollow = 0;
+	}
 	return err;
 }
 

@@ -40,6 +40,7 @@ struct holt_fmeta {
 	u8 ref;
 	u16 root;
 	u8 laid;
+	u8 hollow;	/* a subtree in this frame may hold no live key */
 };
 
 struct holt_tree {
@@ -60,12 +61,21 @@ struct holt_tree {
 	struct holt_jnl spare;	/* journal buffer kept between batches */
 	bool no_maint;		/* no merges (inside batches) */
 	/*
-	 * Every subtree holds a live key, which lets a delimiter scan roll a
-	 * subtree up without going down (iter.c): no delete since the tree
-	 * was last seen empty (one frame, EmptyRoot), or since
-	 * holt_iter_dense() proved it (after loading, after a compaction).
+	 * Every subtree that is not a single leaf holds a live key, which
+	 * lets a delimiter scan roll a subtree up without going down
+	 * (iter.c): no delete since the tree was last seen empty (one frame,
+	 * EmptyRoot), or since holt_iter_dense() proved it (after loading,
+	 * after a compaction), other than deletes that left a live key
+	 * beside the leaf in its frame (delete_density()).  Those leave
+	 * @dead_leaves set: a leaf may then be a tombstone, and a roll-up
+	 * that would give out a leaf child's prefix reads it first, in a
+	 * frame that has any.  A frame whose meta says hollow may also hold
+	 * inner subtrees with no live key: roll-ups in it go down as in a
+	 * tree that is not dense.  Every Blob's byte still leads to a live
+	 * key in its child frame.
 	 */
 	bool dense;
+	bool dead_leaves;
 };
 
 static inline u8 *tree_frame(struct holt_tree *t, u64 id)
@@ -149,11 +159,15 @@ static inline void tree_frame_new_epoch(struct holt_tree *t, u32 fid)
 	t->meta[fid].epoch = t->epochs;
 }
 
-/* Frame id @fid gets new memory @f (NULL: released). */
+/*
+ * Frame id @fid gets new memory @f (NULL: released).  A rebuild drops
+ * tombstones and the subtrees left with none but them: not hollow.
+ */
 static inline void tree_frame_install(struct holt_tree *t, u32 fid, u8 *f)
 {
 	t->frames[fid] = f;
 	t->meta[fid].laid = 0;
+	t->meta[fid].hollow = 0;
 	tree_frame_new_epoch(t, fid);
 }
 

@@ -27,7 +27,10 @@
  * mutations and checks the tree is unchanged.
  *
  * Environment: MODEL_SEED=S (seed), MODEL_OPS=N (total random operations,
- * default 1,000,000), MODEL_VERBOSE=1 (per-phase counters).
+ * default 1,000,000), MODEL_VERBOSE=1 (per-phase counters), MODEL_PHASE=P
+ * (only the phases whose name contains P, to chase a failure), and
+ * MODEL_DENSE_EACH=1 (check a dense tree's promise after every operation
+ * instead of with every full check, to find the one that broke it).
  */
 #include "tree.h"
 #include "tree_load.h"
@@ -637,11 +640,79 @@ static void check_scan(const struct holt_scan_args *a, size_t stop_at)
 }
 
 /* The whole tree equals the oracle. */
+/*
+ * Whether the subtree at body @c of frame @f (id @fid) holds a live key; a
+ * frame out of memory counts as one (it is not checked).  Fails the test
+ * when a subtree that is not a single leaf holds none outside a frame
+ * marked hollow, or a Blob's byte leads to none: what a dense tree
+ * promises (tree_int.h), so that roll-ups need not go down.
+ */
+static bool dense_live(const u8 *f, u32 fid, u16 c, u32 level)
+{
+	const u8 *x = f + holt_dec(c), *g;
+	bool any = false;
+	u16 k, gc;
+	u32 gid;
+	int b = 0;
+	u64 id;
+
+	CHECK(level < 4096, "a subtree deeper than any key");
+	if (x[1] == HOLT_N_LEAF)
+		return !leaf_dead(x);
+	if (x[1] == HOLT_N_EMPTY)
+		return false;
+	if (x[1] == HOLT_N_PREFIX) {
+		any = dense_live(f, fid, rd16(x + PFX_CHILD), level + 1);
+		CHECK(any || T->meta[fid].hollow,
+		      "a dense tree's Prefix leads to no live key");
+		return any;
+	}
+	CHECK(type_is_inner(x[1]), "type %u in a subtree", x[1]);
+	k = rd16(x + NODE_TERM);
+	if (k && !leaf_dead(f + holt_dec(k)))
+		any = true;
+	while ((b = node_next(x, (u32)b, &k)) >= 0) {
+		g = f;
+		gid = fid;
+		gc = k;
+		/* a Blob: that byte's child in the child frame's root */
+		while (g && g[holt_dec(gc) + 1] == HOLT_N_BLOB) {
+			id = holt_get_le64(g + holt_dec(gc) + BLOB_CHILD);
+			gid = (u32)id;
+			g = holt_tree_frame_peek(T, gid);
+			if (!g)
+				break;
+			gc = node_find(g + holt_dec(rd16(g + HDR_ROOT)), (u8)b);
+			CHECK(gc, "a dense tree's Blob leads nowhere (byte %d)",
+			      b);
+		}
+		/* a frame out of memory is not checked */
+		if (!g || dense_live(g, gid, gc, level + 1))
+			any = true;
+		else
+			CHECK(g == f, "a dense tree's Blob leads to no live key");
+		b++;
+	}
+	CHECK(any || T->meta[fid].hollow,
+	      "a dense tree's node holds no live key");
+	return any;
+}
+
+/* What a dense tree promises, checked body by body. */
+static void verify_dense(void)
+{
+	const u8 *f = T->frames[HOLT_ROOT_FRAME];
+
+	if (T->dense)
+		dense_live(f, HOLT_ROOT_FRAME, rd16(f + HDR_ROOT), 0);
+}
+
 static void verify_all(bool gets)
 {
 	struct holt_scan_args a = { .prefix = (const u8 *)"", .delimiter = -1 };
 	size_t i;
 
+	verify_dense();
 	check_scan(&a, 0);
 	CHECK_EQ(exp_a.n, ora_n);
 	if (gets)
@@ -1631,18 +1702,29 @@ struct phase {
 	 * stay as compaction laid them out between writes (iter.c).
 	 */
 	bool dense;
+	/*
+	 * Deletes too, but the tree is compacted back to dense whenever a
+	 * delete took that away (checked every 64 operations), so that most
+	 * operations meet a dense tree with dead leaves in it (tree_int.h).
+	 */
+	bool redense;
 };
 
 static const struct phase phases[] = {
-	{ "budget 4 KiB", 4096, 200, 512, 250, true, false, false },
-	{ "budget 8 KiB", 8192, 600, 1024, 150, true, false, false },
-	{ "dense 8 KiB", 8192, 0, 1024, 50, false, false, true },
-	{ "cache 4 KiB", 4096, 400, 512, 60, false, true, false },
-	{ "budget 64 KiB", 65536, 2000, 4096, 150, false, false, false },
-	{ "full budget", 0, 3000, HOLT_VAL_MAX, 290, false, false, false },
+	{ "budget 4 KiB", 4096, 200, 512, 250, true, false, false, false },
+	{ "budget 8 KiB", 8192, 600, 1024, 150, true, false, false, false },
+	{ "dense 8 KiB", 8192, 0, 1024, 50, false, false, true, false },
+	{ "redense 8 KiB", 8192, 1500, 1024, 50, false, false, false, true },
+	{ "cache 4 KiB", 4096, 400, 512, 60, false, true, false, false },
+	{ "budget 64 KiB", 65536, 2000, 4096, 150, false, false, false,
+	  false },
+	{ "full budget", 0, 3000, HOLT_VAL_MAX, 240, false, false, false,
+	  false },
 };
 
 static bool verbose;
+static const char *only_phase;	/* MODEL_PHASE: phases whose name has it */
+static bool dense_each;		/* MODEL_DENSE_EACH: verify_dense() per op */
 
 static double now(void)
 {
@@ -1943,15 +2025,17 @@ static void run_phase(const struct phase *ph, u64 ops)
 		else if (!grow && ora_n <= ph->target / 5)
 			grow = true;
 		do_op(pick_op(ph->dense ? w_dense : grow ? w_grow : w_shrink));
+		if (dense_each)
+			verify_dense();
 		if (i % 16 == 0)
 			verify_stats();
 		if (i % 4999 == 0)
 			op_limits();
-		if (i % 5003 == 0)
+		if (i % 5003 == 0 || (ph->redense && i % 64 == 0 && !T->dense))
 			op_compact();
 		if (!ph->budget && i % 20011 == 10000)
 			op_max_key();
-		if (i % 2000 == 1999)
+		if (i % 2000 == 1999 || (ph->redense && i % 250 == 249))
 			verify_all(i % 20000 == 19999);
 		if (i % 20000 == 19999)
 			verify_frames();
@@ -2143,6 +2227,8 @@ int main(void)
 	harness_init("test_model", "MODEL_SEED");
 	total = harness_env_u64("MODEL_OPS", 1000000);
 	verbose = harness_env_u64("MODEL_VERBOSE", 0);
+	only_phase = getenv("MODEL_PHASE");
+	dense_each = harness_env_u64("MODEL_DENSE_EACH", 0);
 	vb = xmalloc(VALBUF);
 	printf("test_model: %llu operations\n", (unsigned long long)total);
 
@@ -2151,11 +2237,17 @@ int main(void)
 
 		if (i == sizeof(phases) / sizeof(phases[0]) - 1)
 			ops = total - done;
+		if (only_phase && !strstr(phases[i].name, only_phase)) {
+			done += ops;
+			continue;
+		}
 		run_phase(&phases[i], ops);
 		done += ops;
 	}
-	run_alloc_failures(8192, total >= 100000 ? 300 : 40);
-	run_alloc_failures(0, total >= 100000 ? 100 : 20);
+	if (!only_phase || strstr("alloc failures", only_phase)) {
+		run_alloc_failures(8192, total >= 100000 ? 300 : 40);
+		run_alloc_failures(0, total >= 100000 ? 100 : 20);
+	}
 
 	printf("test_model: %llu operations (%llu single ok, %llu failed; "
 	       "%llu batches ok, %llu failed), %lu stats checks, %.1fs\n",

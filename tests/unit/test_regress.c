@@ -32,6 +32,14 @@
  *     its byte (compacted alone, without its parent), and that
  *     holt_tree_compact() drops that Blob (the parent rebuilt after the
  *     child, holt_tidy_frame()).
+
+ *  8. A tree stays dense after a delete that leaves a live key nearby
+ *     (listings went down every subtree after the first delete before),
+ *     but its roll-ups must then read a leaf child (a key that ends with
+ *     the delimiter, deleted, still came out as a common prefix without
+ *     that read, in the dense step and in the general one), and must go
+ *     down in a frame where a delete left a subtree without a live key
+ *     (its prefix came out too).
  *
  * (Inputs that made fuzz_ops fail are kept in tests/fuzz/seeds-fuzz_ops/,
  * which every fuzz run replays first.)
@@ -201,18 +209,28 @@ static void batch_dense(void)
 	CHECK_EQ(failed, 1);
 	CHECK(t->dense, "rolled-back delete");
 
-	/* one that stays makes the tree not dense, a rollback keeps that */
+	/* one that stays, with a live sibling (a/2), leaves a dead leaf */
 	CHECK_EQ(holt_tree_batch(t, ops, 1, &failed), 0);
-	CHECK(!t->dense, "a delete");
+	CHECK(t->dense && t->dead_leaves, "a delete with a live sibling");
+	/* the last of a/: its subtree is hollow, b/1 still lives */
 	ops[0] = (struct holt_batch_op){ .op = HOLT_BOP_DEL, .key = k[1],
 					 .klen = 3 };
-	ops[1] = (struct holt_batch_op){ .op = HOLT_BOP_DEL, .key = k[2],
+	CHECK_EQ(holt_tree_batch(t, ops, 1, &failed), 0);
+	CHECK(t->dense && t->meta[HOLT_ROOT_FRAME].hollow,
+	      "a delete of the last live leaf under a/");
+	/* the last key makes the tree not dense, a rollback keeps that */
+	ops[0] = (struct holt_batch_op){ .op = HOLT_BOP_DEL, .key = k[2],
 					 .klen = 3 };
-	ops[2] = (struct holt_batch_op){ .op = HOLT_BOP_PUT, .key = k[0],
+	CHECK_EQ(holt_tree_batch(t, ops, 1, &failed), 0);
+	CHECK(!t->dense, "a delete of the last live key");
+	ops[0] = (struct holt_batch_op){ .op = HOLT_BOP_PUT, .key = k[2],
 					 .klen = 3 };
-	ops[3] = (struct holt_batch_op){ .op = HOLT_BOP_DEL, .key = k[1],
+	ops[1] = (struct holt_batch_op){ .op = HOLT_BOP_PUT, .key = k[0],
+					 .klen = 3 };
+	ops[2] = (struct holt_batch_op){ .op = HOLT_BOP_DEL, .key = k[1],
 					 .klen = 3 };	/* fails: gone */
-	CHECK_EQ(holt_tree_batch(t, ops, 4, &failed), -ENOENT);
+	CHECK_EQ(holt_tree_batch(t, ops, 3, &failed), -ENOENT);
+	CHECK_EQ(failed, 2);
 	CHECK(!t->dense, "rolled back to a tree with a delete");
 	holt_tree_destroy(t);
 	harness_case_ok();
@@ -366,10 +384,11 @@ static void dense_again(void)
 	CHECK(loaded_dense(t, &seq, all), "loaded from empty");
 
 	put_dir(t, '5', 2, true);
-	CHECK(!t->dense && !holt_iter_dense(t), "tombstones");
+	CHECK(t->dense && t->dead_leaves && !holt_iter_dense(t),
+	      "tombstones, each with a live sibling");
 	CHECK(!loaded_dense(t, &seq, all), "loaded with tombstones");
 	CHECK_EQ(holt_tree_compact(t), 0);
-	CHECK(t->dense, "compacted");
+	CHECK(t->dense && !t->dead_leaves, "compacted");
 	CHECK_EQ(root_dirs(t), all);
 	CHECK(loaded_dense(t, &seq, all), "loaded after compaction");
 
@@ -408,10 +427,108 @@ static void dense_again(void)
 	harness_case_ok();
 }
 
+struct list_out {
+	char buf[256];
+	u32 len;
+};
+
+static int list_cb(void *ctx, const struct holt_scan_item *it)
+{
+	struct list_out *o = ctx;
+
+	CHECK(o->len + it->klen + 2 < sizeof(o->buf), "listing too long");
+	memcpy(o->buf + o->len, it->key, it->klen);
+	o->len += it->klen;
+	o->buf[o->len++] = it->is_prefix ? '*' : ' ';
+	o->buf[o->len] = 0;
+	return 0;
+}
+
+/* The listing of "p/" with delimiter '/' after @after, as one string. */
+static const char *list_p(struct holt_tree *t, const char *after,
+			  struct list_out *o)
+{
+	struct holt_scan_args a = { .prefix = (const u8 *)"p/", .plen = 2,
+				    .delimiter = '/' };
+
+	if (after) {
+		a.start_after = (const u8 *)after;
+		a.salen = (u32)strlen(after);
+	}
+	o->len = 0;
+	o->buf[0] = 0;
+	CHECK_EQ(holt_tree_scan(t, &a, list_cb, o), 0);
+	return o->buf;
+}
+
+static void put_keys(struct holt_tree *t, const char *const *keys, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		CHECK_EQ(holt_tree_put(t, (const u8 *)keys[i],
+				       (u32)strlen(keys[i]), (const u8 *)"v", 1,
+				       0, 0, NULL), 0);
+}
+
+static void del_key(struct holt_tree *t, const char *key)
+{
+	CHECK_EQ(holt_tree_delete(t, (const u8 *)key, (u32)strlen(key), 0, 0),
+		 0);
+}
+
+/* 8: a dense tree with tombstones where a roll-up would not look. */
+static void dead_leaf_rollup(void)
+{
+	static const char * const leafy[] = { "p/a", "p/y/", "p/yz" };
+	static const char * const deep[] = { "p/a", "p/y/1", "p/y/2" };
+	struct list_out o;
+	struct holt_tree *t;
+	u64 seq = 1;
+
+	harness_phase = "dead leaf roll-up";
+	/* "p/y/" is a leaf at the delimiter's byte */
+	t = mk(&seq, 0);
+	put_keys(t, leafy, 3);
+	CHECK(!strcmp(list_p(t, NULL, &o), "p/a p/y/*p/yz "), "%s", o.buf);
+	del_key(t, "p/y/");
+	CHECK(t->dense && t->dead_leaves && !t->meta[HOLT_ROOT_FRAME].hollow,
+	      "p/yz is still live beside p/y/");
+	CHECK(!strcmp(list_p(t, NULL, &o), "p/a p/yz "), "%s", o.buf);
+	CHECK(!strcmp(list_p(t, "p/a", &o), "p/yz "), "%s", o.buf);
+	CHECK_EQ(holt_tree_compact(t), 0);
+	CHECK(t->dense && !t->dead_leaves, "compacted");
+	CHECK(!strcmp(list_p(t, NULL, &o), "p/a p/yz "), "%s", o.buf);
+	holt_tree_destroy(t);
+
+	/* "p/y/" a Prefix over a node whose leaves both go */
+	t = mk(&seq, 0);
+	put_keys(t, deep, 3);
+	CHECK(!strcmp(list_p(t, NULL, &o), "p/a p/y/*"), "%s", o.buf);
+	del_key(t, "p/y/1");
+	CHECK(t->dense && !t->meta[HOLT_ROOT_FRAME].hollow, "p/y/2 is live");
+	CHECK(!strcmp(list_p(t, NULL, &o), "p/a p/y/*"), "%s", o.buf);
+	del_key(t, "p/y/2");
+	CHECK(t->dense && t->meta[HOLT_ROOT_FRAME].hollow, "p/a is live");
+	CHECK(!strcmp(list_p(t, NULL, &o), "p/a "), "%s", o.buf);
+	CHECK(!strcmp(list_p(t, "", &o), "p/a "), "%s", o.buf);
+	/* the last live key: nothing above is known to hold one */
+	del_key(t, "p/a");
+	CHECK(!t->dense, "nothing live under p/");
+	CHECK(!strcmp(list_p(t, NULL, &o), ""), "%s", o.buf);
+	CHECK_EQ(holt_tree_compact(t), 0);
+	CHECK(t->dense && !t->dead_leaves && !t->meta[HOLT_ROOT_FRAME].hollow,
+	      "compacted");
+	CHECK(!strcmp(list_p(t, NULL, &o), ""), "%s", o.buf);
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
 int main(void)
 {
 	harness_init("test_regress", "REGRESS_SEED");
 	dense_again();
+	dead_leaf_rollup();
 	shared_blob_run();
 	batch_dense();
 	dead_blob_tail();
