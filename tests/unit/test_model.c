@@ -639,7 +639,6 @@ static void check_scan(const struct holt_scan_args *a, size_t stop_at)
 	CHECK_EQ(c.pos, want);
 }
 
-/* The whole tree equals the oracle. */
 /*
  * Whether the subtree at body @c of frame @f (id @fid) holds a live key; a
  * frame out of memory counts as one (it is not checked).  Fails the test
@@ -707,6 +706,7 @@ static void verify_dense(void)
 		dense_live(f, HOLT_ROOT_FRAME, rd16(f + HDR_ROOT), 0);
 }
 
+/* The whole tree equals the oracle. */
 static void verify_all(bool gets)
 {
 	struct holt_scan_args a = { .prefix = (const u8 *)"", .delimiter = -1 };
