@@ -834,13 +834,6 @@ static u32 absdiff(u32 a, u32 b)
 	return a > b ? a - b : b - a;
 }
 
-static bool spill_dead_leaf(const u8 *f, u16 c)
-{
-	const u8 *x = f + holt_dec(c);
-
-	return x[1] == HOLT_N_LEAF && leaf_dead(x);
-}
-
 /*
  * Choose what a spillover moves (see the DOC above).  @stay: split at the
  * root node without going down.
@@ -918,12 +911,6 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk,
 		return -ENOSPC;
 	memset(pk->set, 0, sizeof(pk->set));
 	for (i = bi; i < bj; i++) {
-		/*
-		 * A tombstone stays behind (the parent's copy drops it): moved,
-		 * its byte would lead to a child frame holding nothing for it.
-		 */
-		if (spill_dead_leaf(f, pk->kids[i]))
-			continue;
 		bit_set(pk->set, pk->bytes[i]);
 		if (f[holt_dec(pk->kids[i]) + 1] != HOLT_N_BLOB)
 			continue;
@@ -937,8 +924,7 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk,
 	/* every entry moves (Blob entries joining the run count too) */
 	pk->all = true;
 	for (i = 0; i < n; i++)
-		if (!bit_test(pk->set, pk->bytes[i]) &&
-		    !spill_dead_leaf(f, pk->kids[i]))
+		if (!bit_test(pk->set, pk->bytes[i]))
 			pk->all = false;
 	pk->node = cur;
 	pk->moved = best;

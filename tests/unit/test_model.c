@@ -1705,7 +1705,8 @@ struct phase {
 	/*
 	 * Deletes too, but the tree is compacted back to dense whenever a
 	 * delete took that away (checked every 64 operations), so that most
-	 * operations meet a dense tree with dead leaves in it (tree_int.h).
+	 * operations meet a dense tree with dead leaves in it (tree_int.h);
+	 * what a dense tree promises is checked after every operation.
 	 */
 	bool redense;
 };
@@ -1714,7 +1715,7 @@ static const struct phase phases[] = {
 	{ "budget 4 KiB", 4096, 200, 512, 250, true, false, false, false },
 	{ "budget 8 KiB", 8192, 600, 1024, 150, true, false, false, false },
 	{ "dense 8 KiB", 8192, 0, 1024, 50, false, false, true, false },
-	{ "redense 8 KiB", 8192, 1500, 1024, 50, false, false, false, true },
+	{ "redense 4 KiB", 4096, 1500, 512, 50, false, false, false, true },
 	{ "cache 4 KiB", 4096, 400, 512, 60, false, true, false, false },
 	{ "budget 64 KiB", 65536, 2000, 4096, 150, false, false, false,
 	  false },
@@ -2025,7 +2026,7 @@ static void run_phase(const struct phase *ph, u64 ops)
 		else if (!grow && ora_n <= ph->target / 5)
 			grow = true;
 		do_op(pick_op(ph->dense ? w_dense : grow ? w_grow : w_shrink));
-		if (dense_each)
+		if (dense_each || ph->redense)
 			verify_dense();
 		if (i % 16 == 0)
 			verify_stats();
