@@ -456,7 +456,8 @@ static __always_inline bool node_sorted_last(const u8 *n, u8 pos)
  * time), the one after the child returned last, instead of from the first
  * key each time.  *@pos is left alone for Node48 and Node256.
  */
-static inline int node_next_at(const u8 *n, u32 from, u8 *pos, u16 *child)
+static __always_inline int node_next_at(const u8 *n, u32 from, u8 *pos,
+					u16 *child)
 {
 	u32 i, cnt, keys, kids;
 

@@ -152,6 +152,50 @@ static inline int it_kb_room(struct holt_iter *it, u32 need)
 }
 
 /*
+ * Index of the first @c in @s[0..@len), or @len when there is none: a
+ * word at a time when the 16 bytes from @s lie before @lim (the bytes of
+ * a Prefix and a name below its directory are short), else memchr().
+ */
+static __always_inline u32 bytes_find(const u8 *s, u32 len, u8 c,
+				      const u8 *lim)
+{
+	const u8 *q;
+	u32 i;
+
+	if (len <= 16 && s + 16 <= lim) {
+		i = n16_match(s, c);
+		return i < len ? i : len;
+	}
+	q = len ? memchr(s, c, len) : NULL;
+	return q ? (u32)(q - s) : len;
+}
+
+/*
+ * Whether @s[0..@len) holds @c: bytes_find() < @len, in fewer instructions
+ * (a leaf directory's listing asks it of every name).
+ */
+static __always_inline bool bytes_hold(const u8 *s, u32 len, u8 c,
+				       const u8 *lim)
+{
+	if (len <= 16 && s + 16 <= lim)
+		return n16_match(s, c) < len;
+	return len && memchr(s, c, len);
+}
+
+/*
+ * Copy @len bytes from @s to @d, whose buffer has @room bytes: a short run
+ * goes as one 16-byte copy when both sides have the room (@s before @lim).
+ */
+static __always_inline void bytes_copy(u8 *d, u32 room, const u8 *s, u32 len,
+				       const u8 *lim)
+{
+	if (len <= 16 && room >= 16 && s + 16 <= lim)
+		memcpy(d, s, 16);
+	else
+		memcpy(d, s, len);
+}
+
+/*
  * Push whatever child @c of frame @f needs: reached by byte @b (-1: the
  * child of a Prefix), @depth key bytes above it.  A Blob's child frame
  * root sits at the depth of the node that dispatched on @b (@depth - 1)
@@ -494,11 +538,14 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 				x = f + holt_dec(c);
 			}
 			if (x[1] == HOLT_N_PREFIX) {
-				len = rd16(x + PFX_LEN);
-				q = memchr(x + PFX_BYTES, delim, len);
-				if (!q)
+				u32 have = rd16(x + PFX_LEN);
+
+				q = x + PFX_BYTES;
+				len = bytes_find(q, have, (u8)delim,
+						 f + HOLT_FRAME_SIZE);
+				if (len == have)
 					return false;
-				len = (u32)(q - x - PFX_BYTES) + 1;
+				len++;
 				if (d + 1 + len > it->kcap)
 					return false;
 			} else if (!type_is_inner(x[1]) || rd16(x + NODE_TERM)) {
@@ -513,7 +560,8 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 		it->kb[d] = (u8)b;
 		if (!x || q) {
 			if (q)
-				memcpy(it->kb + d + 1, x + PFX_BYTES, len);
+				bytes_copy(it->kb + d + 1, it->kcap - d - 1, q,
+					   len, f + HOLT_FRAME_SIZE);
 			it->roll_len = d + 1 + len;
 			it->roll_sp = it->sp;
 			return true;
@@ -1042,18 +1090,6 @@ static int scan_seek(struct holt_iter *it, const struct holt_scan_args *a)
 }
 
 /*
- * Does @s[0..@len) hold @c?  A word at a time when the 16 bytes from @s
- * lie before @lim (a name below its directory is short), else memchr().
- */
-static __always_inline bool key_holds(const u8 *s, u32 len, u8 c,
-				      const u8 *lim)
-{
-	if (len <= 16 && s + 16 <= lim)
-		return n16_match(s, c) < len;
-	return len && memchr(s, c, len);
-}
-
-/*
  * After leaf @l, which it_next_leaf() took in a frame laid out by a
  * rebuild (tree_frame_laid()), the rest of the subtrees of the entries on
  * the stack above some entry E of the same frame is one run of memory up
@@ -1132,8 +1168,8 @@ static noinline int scan_linear(struct holt_iter *it,
 		}
 		kl = leaf_klen(p);
 		if (kl < plen || (delim >= 0 &&
-				  key_holds(leaf_key(p) + plen, kl - plen,
-					    (u8)delim, fend)))
+				  bytes_hold(leaf_key(p) + plen, kl - plen,
+					     (u8)delim, fend)))
 			goto reseek;
 		it_stream(it, f, p);
 		item.key = leaf_key(p);
@@ -1162,6 +1198,40 @@ reseek:
 	if (!r)
 		it_set_floor(it, a->prefix, plen);
 	return r;
+}
+
+/*
+ * After it_next_roll() gave out a common prefix, the ones that follow it
+ * the same way go straight to @fn, without the scan's loop (an upper
+ * level's listing is mostly such a run).  The start-after test is the
+ * loop's: the seek past the bound already keeps every such prefix out.
+ *
+ * Return: 0 or @fn's non-zero return; *@stop at the limit.
+ */
+static noinline int scan_roll(struct holt_iter *it,
+			      const struct holt_scan_args *a, holt_scan_fn fn,
+			      void *ctx, u64 *nr, bool *stop)
+{
+	struct holt_scan_item item = { .is_prefix = true };
+	u64 n = *nr;
+	int err = 0;
+
+	while (it_next_roll(it)) {
+		if (a->start_after && key_cmp(it->kb, it->roll_len,
+					      a->start_after, a->salen) <= 0)
+			continue;
+		item.key = it->kb;
+		item.klen = it->roll_len;
+		err = fn(ctx, &item);
+		if (err)
+			break;
+		if (a->limit && ++n >= a->limit) {
+			*stop = true;
+			break;
+		}
+	}
+	*nr = n;
+	return err;
 }
 
 /**
@@ -1207,9 +1277,9 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 		struct holt_scan_item item = { 0 };
 		const u8 *q = NULL;
 		bool run = it_next_leaf(&it, &l), stop = false;
+		bool rolled = !run && it_next_roll(&it);
 
-		r = run ? IT_LEAF : it_next_roll(&it) ? IT_PREFIX :
-		    it_next(&it, &l);
+		r = run ? IT_LEAF : rolled ? IT_PREFIX : it_next(&it, &l);
 		if (r == IT_END)
 			break;
 		if (r < 0) {
@@ -1250,6 +1320,11 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 			break;
 		if (args->limit && ++n >= args->limit)
 			break;
+		if (rolled) {
+			err = scan_roll(&it, args, fn, ctx, &n, &stop);
+			if (err || stop)
+				break;
+		}
 		if (run && !q && !it.no_run && tree_frame_laid(t, it.lfid)) {
 			r = scan_linear(&it, args, fn, ctx, &n, l, &stop, &err);
 			if (r < 0)
