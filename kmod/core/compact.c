@@ -624,6 +624,15 @@ static int frame_rebuild(struct holt_tree *t, u32 fid, struct cp_ctx *cx,
 	return 0;
 }
 
+/*
+ * Frame @dst took bodies of frame @src (a spill, a lift, a merge): a Blob
+ * among them may lead to no live key if one of @src's may (tree_int.h).
+ */
+static void mark_below(struct holt_tree *t, u32 dst, u32 src)
+{
+	t->meta[dst].hollow_below |= t->meta[src].hollow_below;
+}
+
 static void frame_replace(struct holt_tree *t, u32 fid, u8 *nf)
 {
 	u8 *old = t->frames[fid];
@@ -1324,6 +1333,9 @@ install:
 	frame_replace(t, fid, nf);
 	t->spills++;
 done:
+	mark_below(t, xid, fid);
+	if (pk->gid)
+		mark_below(t, pk->gid, fid);
 	cp_free(cx);
 	holt_port_frame_free(sz, HOLT_FRAME_SIZE);
 	if (!t->no_maint && fid != HOLT_ROOT_FRAME &&
@@ -1368,8 +1380,15 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
 		if (!g)
 			break;
 		live = frame_live(g);
-		if (live != frame_used(g) &&
-		    live + 1024 <= t->budget - t->budget / 4)
+		/*
+		 * As in make_room(): in a dense tree a frame that holds
+		 * tombstones is compacted, not spilled (the copy into the
+		 * child frame would drop a subtree of them and leave its
+		 * byte leading nowhere).
+		 */
+		if ((t->dense && t->dead_leaves && hdr32(g, HDR_TOMBS)) ||
+		    (live != frame_used(g) &&
+		     live + 1024 <= t->budget - t->budget / 4))
 			err = holt_compact_frame(t, busy);
 		else
 			err = spill_once(t, busy, false, &busy);
@@ -1485,6 +1504,7 @@ int holt_merge_frame(struct holt_tree *t, u32 xid)
 	if (err)
 		return err;
 	frame_replace(t, gid, nf);
+	mark_below(t, gid, xid);
 	tree_frame_install(t, xid, NULL);
 	t->nr_frames--;
 	holt_jnl_frame(t, xid, x);

@@ -308,10 +308,15 @@ static void it_peek_frame(struct holt_iter *it, const u8 *f, const u8 *n,
 	tree_frame_prefetch_root(t, (u32)id, y);
 }
 
-/* In a dense tree, whether frame @fid may hold a subtree of tombstones. */
+/*
+ * In a dense tree, whether frame @fid may hold a subtree of tombstones, or
+ * a Blob whose byte leads to one.
+ */
 static bool it_hollow(const struct holt_iter *it, u32 fid)
 {
-	return it->dead && it->t->meta[fid].hollow;
+	const struct holt_fmeta *m = &it->t->meta[fid];
+
+	return it->dead && (m->hollow || m->hollow_below);
 }
 
 /*

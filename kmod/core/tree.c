@@ -1052,12 +1052,12 @@ static void maintain(struct holt_tree *t, u32 fid)
 
 /*
  * Whether a child or terminal of inner node @n of frame @f, other than
- * @skip, holds a live key: a leaf that is not a tombstone, a Blob (its
- * byte leads to a live key in a dense tree), or an inner node or Prefix
- * when the frame is not @hollow.
+ * @skip, holds a live key: a leaf that is not a tombstone, a Blob when
+ * the frame's @blobs lead to live keys (not hollow_below), or an inner
+ * node or Prefix when the frame is not @hollow.
  */
 static bool node_lives_without(const u8 *f, const u8 *n, u16 skip,
-			       bool hollow)
+			       bool hollow, bool blobs)
 {
 	u16 c = rd16(n + NODE_TERM);
 	const u8 *x;
@@ -1069,7 +1069,7 @@ static bool node_lives_without(const u8 *f, const u8 *n, u16 skip,
 		x = f + holt_dec(c);
 		if (c != skip &&
 		    (x[1] == HOLT_N_LEAF ? !leaf_dead(x) :
-		     !hollow || x[1] == HOLT_N_BLOB))
+		     x[1] == HOLT_N_BLOB ? blobs : !hollow))
 			return true;
 		b++;
 	}
@@ -1085,6 +1085,102 @@ enum {
 
 #define DEL_PATH_MAX 64
 
+/* A body on the way from the tree's root to a leaf (delete_above()). */
+struct del_step {
+	const u8 *f, *n;
+	u32 fid;
+	u16 kid;		/* the child the way takes */
+	bool child_root;	/* the root of a frame other than the root frame */
+};
+
+/*
+ * delete_density() found no live key left near leaf @l (frame @fid) below
+ * its frame's root.  A child frame's root gives each byte its parent's
+ * Blob sends there a subtree of its own, so what that Blob leads to may
+ * now hold no live key, and a roll-up in the parent frame would not look.
+ * Walk from the tree's root to @l (the hint gave the leaf alone) for the
+ * lowest node on the way, in any frame, with another live child or
+ * terminal.  Every frame from that node's down to the leaf's parent frame
+ * is marked hollow_below, so that roll-ups in them go down (the leaf's
+ * own frame is hollow: DEL_HOLLOW).  No such node, or a way that cannot
+ * be walked: DEL_LOST.  Such a delete is rare (the last live key of what
+ * one Blob's byte leads to), so the way is allocated.
+ */
+static int delete_above(struct holt_tree *t, u32 fid, const u8 *l,
+			const u8 *key, u32 klen)
+{
+	u32 at = HOLT_ROOT_FRAME, d = 0, np = 0, hops = 0;
+	u8 *f = t->frames[HOLT_ROOT_FRAME];
+	u16 cur = rd16(f + HDR_ROOT);
+	bool child_root = false;
+	struct del_step *w;
+	int i, ret = DEL_LOST;
+
+	w = holt_port_alloc(DEL_PATH_MAX * sizeof(*w));
+	if (!w)
+		return DEL_LOST;
+	for (;;) {
+		const u8 *n = f + holt_dec(cur);
+		u16 c;
+
+		if (n == l)
+			break;
+		if (np == DEL_PATH_MAX || d > klen)
+			goto free_way;
+		if (n[1] == HOLT_N_PREFIX) {
+			d += rd16(n + PFX_LEN);
+			c = rd16(n + PFX_CHILD);
+		} else if (type_is_inner(n[1])) {
+			c = d == klen ? rd16(n + NODE_TERM) :
+					node_find(n, key[d]);
+		} else {
+			goto free_way;
+		}
+		if (!c)
+			goto free_way;
+		w[np].f = f;
+		w[np].n = n;
+		w[np].fid = at;
+		w[np].kid = c;
+		w[np].child_root = child_root;
+		np++;
+		child_root = false;
+		if (n[1] != HOLT_N_PREFIX &&
+		    f[holt_dec(c) + 1] == HOLT_N_BLOB) {
+			/* the child frame's root dispatches on key[d] again */
+			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
+
+			if (tree_frame_get(t, id, &f) || ++hops > t->nr_frames)
+				goto free_way;
+			at = (u32)id;
+			cur = tree_frame_root(t, at, f);
+			child_root = true;
+			continue;
+		}
+		if (n[1] != HOLT_N_PREFIX)
+			d++;
+		cur = c;
+	}
+	for (i = (int)np - 1; i >= 0; i--) {
+		const struct holt_fmeta *m = &t->meta[w[i].fid];
+
+		if (w[i].n[1] == HOLT_N_PREFIX || w[i].child_root)
+			continue;
+		if (node_lives_without(w[i].f, w[i].n, w[i].kid, m->hollow,
+				       !m->hollow_below))
+			break;
+	}
+	if (i < 0)
+		goto free_way;
+	for (; i < (int)np; i++)
+		if (w[i].fid != fid)
+			t->meta[w[i].fid].hollow_below = 1;
+	ret = DEL_HOLLOW;
+free_way:
+	holt_port_free(w);
+	return ret;
+}
+
 /*
  * A delete is about to make leaf @l (of @key, in frame @fid at @f) a
  * tombstone in a dense tree.  The hint table gives the leaf alone, so the
@@ -1095,8 +1191,9 @@ enum {
  * below that, the frame is hollow (DEL_HOLLOW).  When no such node is
  * found in the frame below its root (a child frame's root node dispatches
  * on the byte of its parent's Blob: each of its children is all that
- * byte leads to), a Blob of another frame, or the whole tree, may lead to
- * no live key (DEL_LOST).
+ * byte leads to), a Blob of another frame may lead to no live key: the
+ * frames above are looked at too (delete_above()).  DEL_LOST when the
+ * whole tree may hold no live key where a roll-up would not look.
  */
 static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 			  const u8 *l, const u8 *key, u32 klen)
@@ -1105,6 +1202,7 @@ static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 	const u8 *path[DEL_PATH_MAX], *n;
 	u32 d = rd16(f + HDR_BASE_LEN), np = 0;
 	bool hollow = t->meta[fid].hollow, parent = true;
+	bool blobs = !t->meta[fid].hollow_below;
 
 	for (;;) {
 		n = f + holt_dec(cur);
@@ -1133,10 +1231,10 @@ static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 	}
 	while (np--) {
 		n = path[np];
-		if (!np && fid != HOLT_ROOT_FRAME)
-			break;	/* the frame's root: one subtree per byte */
+		if (!np && fid != HOLT_ROOT_FRAME)	/* one subtree a byte */
+			return delete_above(t, fid, l, key, klen);
 		if (n[1] != HOLT_N_PREFIX &&
-		    node_lives_without(f, n, kid[np], hollow))
+		    node_lives_without(f, n, kid[np], hollow, blobs))
 			return parent ? DEL_DENSE : DEL_HOLLOW;
 		parent = false;
 	}
@@ -1617,8 +1715,10 @@ int holt_tree_compact(struct holt_tree *t)
 	if (!err && (!t->dense || t->dead_leaves) && holt_iter_dense(t)) {
 		t->dense = true;
 		t->dead_leaves = false;
-		for (k = HOLT_ROOT_FRAME; k < t->frames_cap; k++)
+		for (k = HOLT_ROOT_FRAME; k < t->frames_cap; k++) {
 			t->meta[k].hollow = 0;
+			t->meta[k].hollow_below = 0;
+		}
 	}
 	return err;
 }

@@ -41,6 +41,7 @@ struct holt_fmeta {
 	u16 root;
 	u8 laid;
 	u8 hollow;	/* a subtree in this frame may hold no live key */
+	u8 hollow_below;	/* and a Blob of it may lead to none */
 };
 
 struct holt_tree {
@@ -71,8 +72,14 @@ struct holt_tree {
 	 * that would give out a leaf child's prefix reads it first, in a
 	 * frame that has any.  A frame whose meta says hollow may also hold
 	 * inner subtrees with no live key: roll-ups in it go down as in a
-	 * tree that is not dense.  Every Blob's byte still leads to a live
-	 * key in its child frame.
+	 * tree that is not dense.  A Blob's byte leads to a live key in its
+	 * child frame, unless its frame says hollow_below (a delete left no
+	 * live key under a child frame's root for the byte: delete_above());
+	 * roll-ups there go down too.  A rebuild clears hollow, but not
+	 * hollow_below: the Blob still leads where it did.  That mark goes
+	 * with the frame's bodies into the frames a spill or a merge gives
+	 * them (mark_below()), and only holt_tree_compact(), which drops every
+	 * such Blob and proves the tree dense, clears it.
 	 */
 	bool dense;
 	bool dead_leaves;

@@ -643,9 +643,15 @@ static void check_scan(const struct holt_scan_args *a, size_t stop_at)
  * Whether the subtree at body @c of frame @f (id @fid) holds a live key; a
  * frame out of memory counts as one (it is not checked).  Fails the test
  * when a subtree that is not a single leaf holds none outside a frame
- * marked hollow, or a Blob's byte leads to none: what a dense tree
- * promises (tree_int.h), so that roll-ups need not go down.
+ * marked hollow or hollow_below, or a Blob's byte leads to none outside a
+ * frame marked hollow_below: what a dense tree promises (tree_int.h), so
+ * that roll-ups need not go down.
  */
+static bool marked(u32 fid)
+{
+	return T->meta[fid].hollow || T->meta[fid].hollow_below;
+}
+
 static bool dense_live(const u8 *f, u32 fid, u16 c, u32 level)
 {
 	const u8 *x = f + holt_dec(c), *g;
@@ -662,7 +668,7 @@ static bool dense_live(const u8 *f, u32 fid, u16 c, u32 level)
 		return false;
 	if (x[1] == HOLT_N_PREFIX) {
 		any = dense_live(f, fid, rd16(x + PFX_CHILD), level + 1);
-		CHECK(any || T->meta[fid].hollow,
+		CHECK(any || marked(fid),
 		      "a dense tree's Prefix leads to no live key");
 		return any;
 	}
@@ -675,24 +681,27 @@ static bool dense_live(const u8 *f, u32 fid, u16 c, u32 level)
 		gid = fid;
 		gc = k;
 		/* a Blob: that byte's child in the child frame's root */
-		while (g && g[holt_dec(gc) + 1] == HOLT_N_BLOB) {
+		while (g && gc && g[holt_dec(gc) + 1] == HOLT_N_BLOB) {
+			u32 bid = gid;
+
 			id = holt_get_le64(g + holt_dec(gc) + BLOB_CHILD);
 			gid = (u32)id;
 			g = holt_tree_frame_peek(T, gid);
 			if (!g)
 				break;
 			gc = node_find(g + holt_dec(rd16(g + HDR_ROOT)), (u8)b);
-			CHECK(gc, "a dense tree's Blob leads nowhere (byte %d)",
-			      b);
+			CHECK(gc || T->meta[bid].hollow_below,
+			      "a dense tree's Blob leads nowhere (byte %d)", b);
 		}
 		/* a frame out of memory is not checked */
-		if (!g || dense_live(g, gid, gc, level + 1))
+		if (!g || (gc && dense_live(g, gid, gc, level + 1)))
 			any = true;
 		else
-			CHECK(g == f, "a dense tree's Blob leads to no live key");
+			CHECK(g == f || T->meta[fid].hollow_below,
+			      "a dense tree's Blob leads to no live key");
 		b++;
 	}
-	CHECK(any || T->meta[fid].hollow,
+	CHECK(any || marked(fid),
 	      "a dense tree's node holds no live key");
 	return any;
 }

@@ -31,7 +31,10 @@
  *     checks that it refuses a Blob whose child frame lost every key for
  *     its byte (compacted alone, without its parent), and that
  *     holt_tree_compact() drops that Blob (the parent rebuilt after the
- *     child, holt_tidy_frame()).
+ *     child, holt_tidy_frame()).  Deleting every key a child frame holds
+ *     for one byte of its parent's Blob made the tree not dense; now the
+ *     parent frame is marked hollow_below, and a roll-up at the Blob's own
+ *     byte (which does not look into the child) goes down instead.
 
  *  8. A tree stays dense after a delete that leaves a live key nearby
  *     (listings went down every subtree after the first delete before),
@@ -319,6 +322,28 @@ static u32 root_dirs(struct holt_tree *t)
 	return seen;
 }
 
+static int rolled_cb(void *ctx, const struct holt_scan_item *it)
+{
+	bool *hit = ctx;
+
+	*hit |= it->is_prefix && it->klen == 2;
+	return 0;
+}
+
+/*
+ * Whether a listing of the root with delimiter @digit gives "d<digit>"
+ * (rolled up in the root frame, at the byte of a Blob).
+ */
+static bool rolled_at(struct holt_tree *t, u8 digit)
+{
+	struct holt_scan_args a = { .prefix = (const u8 *)"",
+				    .delimiter = digit };
+	bool hit = false;
+
+	CHECK_EQ(holt_tree_scan(t, &a, rolled_cb, &hit), 0);
+	return hit;
+}
+
 /* A tree made of @t's frame images, dense or not as holt_tree_open() finds. */
 static bool loaded_dense(struct holt_tree *t, u64 *seq, u32 want_dirs)
 {
@@ -407,10 +432,16 @@ static void dense_again(void)
 	CHECK(gone, "a digit in the child frame");
 	put_dir(t, gone, 1, true);
 	all &= ~(1u << (gone - '0'));
-	CHECK(!t->dense, "a delete");
+	/* what the root frame's Blob sends there is all tombstones */
+	CHECK(t->dense && t->meta[id].hollow &&
+	      t->meta[HOLT_ROOT_FRAME].hollow_below, "other digits live");
+	CHECK_EQ(root_dirs(t), all);
+	CHECK(!rolled_at(t, gone), "a roll-up at the Blob's byte");
 
 	/* the child alone: its root loses the digit, the parent's Blob stays */
 	CHECK_EQ(holt_compact_frame(t, id), 0);
+	CHECK(t->dense && t->meta[HOLT_ROOT_FRAME].hollow_below, "still");
+	CHECK(!rolled_at(t, gone), "a roll-up at the Blob's byte");
 	for (k = HOLT_ROOT_FRAME; k < holt_tree_id_limit(t); k++) {
 		f = holt_tree_frame_peek(t, k);
 		tombs += f ? hdr32(f, HDR_TOMBS) : 0;
