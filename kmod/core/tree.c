@@ -1050,15 +1050,99 @@ static void maintain(struct holt_tree *t, u32 fid)
 		holt_compact_frame(t, fid);
 }
 
+/* Bodies a delete may read to learn whether a marked subtree lives. */
+#define LIVE_VISITS	512u
+#define LIVE_STACK	16u
+
+/* A body sub_lives() is to read; @byte led to it (a Blob's is needed). */
+struct live_step {
+	const u8 *f;
+	u32 fid;
+	u16 c;
+	u8 byte;
+};
+
 /*
- * Whether a child or terminal of inner node @n of frame @f, other than
- * @skip, holds a live key: a leaf that is not a tombstone, a Blob when
- * the frame's @blobs lead to live keys (not hollow_below), or an inner
- * node or Prefix when the frame is not @hollow.
+ * Whether the subtree at body @c of frame @f (id @fid), reached by byte
+ * @byte, holds a live key.  In a dense tree every subtree of a frame with
+ * no mark does; under a mark (hollow, hollow_below) the bodies are read,
+ * into child frames in memory, until a live leaf or a subtree of an
+ * unmarked frame answers, or *@visits runs out (then false: not known).
  */
-static bool node_lives_without(const u8 *f, const u8 *n, u16 skip,
-			       bool hollow, bool blobs)
+static bool sub_lives(struct holt_tree *t, const u8 *f, u32 fid, u16 c,
+		      u8 byte, u32 *visits)
 {
+	struct live_step st[LIVE_STACK];
+	u32 sp = 0;
+
+	st[sp].f = f;
+	st[sp].fid = fid;
+	st[sp].c = c;
+	st[sp++].byte = byte;
+	while (sp && *visits) {
+		struct live_step s = st[--sp];
+		const struct holt_fmeta *m = &t->meta[s.fid];
+		const u8 *x = s.f + holt_dec(s.c), *g;
+		u16 k;
+		int b;
+		u64 id;
+
+		--*visits;
+		if (x[1] == HOLT_N_LEAF) {
+			if (!leaf_dead(x))
+				return true;
+			continue;
+		}
+		if (x[1] == HOLT_N_BLOB && !m->hollow_below)
+			return true;
+		if (x[1] != HOLT_N_BLOB && !m->hollow && !m->hollow_below)
+			return true;
+		if (x[1] == HOLT_N_BLOB) {
+			/* its frame's root sends @byte on; one out is unknown */
+			id = holt_get_le64(x + BLOB_CHILD);
+			g = id < t->frames_cap ?
+			    holt_port_read_once(t->frames[id]) : NULL;
+			k = g ? node_find(g + holt_dec(rd16(g + HDR_ROOT)),
+					  s.byte) : 0;
+			if (k) {
+				st[sp].f = g;
+				st[sp].fid = (u32)id;
+				st[sp].c = k;
+				st[sp++].byte = s.byte;
+			}
+			continue;
+		}
+		if (x[1] == HOLT_N_PREFIX) {
+			st[sp].f = s.f;
+			st[sp].fid = s.fid;
+			st[sp].c = rd16(x + PFX_CHILD);
+			st[sp++].byte = s.byte;
+			continue;
+		}
+		if (!type_is_inner(x[1]))
+			continue;
+		k = rd16(x + NODE_TERM);
+		if (k && !leaf_dead(s.f + holt_dec(k)))
+			return true;
+		for (b = 0; sp < LIVE_STACK &&
+			    (b = node_next(x, (u32)b, &k)) >= 0; b++) {
+			st[sp].f = s.f;
+			st[sp].fid = s.fid;
+			st[sp].c = k;
+			st[sp++].byte = (u8)b;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether a child or terminal of inner node @n of frame @f (id @fid),
+ * other than @skip, holds a live key (sub_lives()).
+ */
+static bool node_lives_without(struct holt_tree *t, u32 fid, const u8 *f,
+			       const u8 *n, u16 skip, u32 *visits)
+{
+	const struct holt_fmeta *m = &t->meta[fid];
 	u16 c = rd16(n + NODE_TERM);
 	const u8 *x;
 	int b = 0;
@@ -1069,7 +1153,8 @@ static bool node_lives_without(const u8 *f, const u8 *n, u16 skip,
 		x = f + holt_dec(c);
 		if (c != skip &&
 		    (x[1] == HOLT_N_LEAF ? !leaf_dead(x) :
-		     x[1] == HOLT_N_BLOB ? blobs : !hollow))
+		     (!m->hollow && !m->hollow_below) ||
+		     sub_lives(t, f, fid, c, (u8)b, visits)))
 			return true;
 		b++;
 	}
@@ -1109,7 +1194,7 @@ struct del_step {
 static int delete_above(struct holt_tree *t, u32 fid, const u8 *l,
 			const u8 *key, u32 klen)
 {
-	u32 at = HOLT_ROOT_FRAME, d = 0, np = 0, hops = 0;
+	u32 at = HOLT_ROOT_FRAME, d = 0, np = 0, hops = 0, visits = LIVE_VISITS;
 	u8 *f = t->frames[HOLT_ROOT_FRAME];
 	u16 cur = rd16(f + HDR_ROOT);
 	bool child_root = false;
@@ -1162,12 +1247,10 @@ static int delete_above(struct holt_tree *t, u32 fid, const u8 *l,
 		cur = c;
 	}
 	for (i = (int)np - 1; i >= 0; i--) {
-		const struct holt_fmeta *m = &t->meta[w[i].fid];
-
 		if (w[i].n[1] == HOLT_N_PREFIX || w[i].child_root)
 			continue;
-		if (node_lives_without(w[i].f, w[i].n, w[i].kid, m->hollow,
-				       !m->hollow_below))
+		if (node_lives_without(t, w[i].fid, w[i].f, w[i].n, w[i].kid,
+				       &visits))
 			break;
 	}
 	if (i < 0)
@@ -1201,8 +1284,8 @@ static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 	u16 root = rd16(f + HDR_ROOT), cur = root, kid[DEL_PATH_MAX];
 	const u8 *path[DEL_PATH_MAX], *n;
 	u32 d = rd16(f + HDR_BASE_LEN), np = 0;
-	bool hollow = t->meta[fid].hollow, parent = true;
-	bool blobs = !t->meta[fid].hollow_below;
+	u32 visits = LIVE_VISITS;
+	bool parent = true;
 
 	for (;;) {
 		n = f + holt_dec(cur);
@@ -1234,7 +1317,7 @@ static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 		if (!np && fid != HOLT_ROOT_FRAME)	/* one subtree a byte */
 			return delete_above(t, fid, l, key, klen);
 		if (n[1] != HOLT_N_PREFIX &&
-		    node_lives_without(f, n, kid[np], hollow, blobs))
+		    node_lives_without(t, fid, f, n, kid[np], &visits))
 			return parent ? DEL_DENSE : DEL_HOLLOW;
 		parent = false;
 	}
