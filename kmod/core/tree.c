@@ -990,8 +990,10 @@ static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		 * puts back what it had before).
 		 */
 		if (p.kase == PUT_EMPTY && p.fid == HOLT_ROOT_FRAME &&
-		    t->nr_frames == 1)
+		    t->nr_frames == 1) {
 			t->dense = true;
+			t->marked = 0;
+		}
 		lf = put_apply(t, &p, key, klen, val, vlen, seq);
 		if (t->hints.b)
 			holt_hint_set(t, h, p.fid, p.f + holt_dec(lf));
@@ -1255,9 +1257,12 @@ static int delete_above(struct holt_tree *t, u32 fid, const u8 *l,
 	}
 	if (i < 0)
 		goto free_way;
-	for (; i < (int)np; i++)
-		if (w[i].fid != fid)
-			t->meta[w[i].fid].hollow_below = 1;
+	for (; i < (int)np; i++) {
+		if (w[i].fid == fid || t->meta[w[i].fid].hollow_below)
+			continue;
+		t->meta[w[i].fid].hollow_below = 1;
+		t->marked++;
+	}
 	ret = DEL_HOLLOW;
 free_way:
 	holt_port_free(w);
@@ -1349,12 +1354,15 @@ static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 	if (t->dense) {
 		int left = delete_density(t, fid, f, l, key, klen);
 
-		if (left == DEL_LOST)
+		if (left == DEL_HOLLOW && !t->meta[fid].hollow) {
+			t->meta[fid].hollow = 1;
+			t->marked++;
+		}
+		if (left == DEL_LOST || (t->marked > HOLT_MARKED_MIN &&
+					 t->marked > t->nr_frames / 2))
 			t->dense = false;
 		else
 			t->dead_leaves = true;
-		if (left == DEL_HOLLOW)
-			t->meta[fid].hollow = 1;
 	}
 	l[LEAF_TOMB] = 1;
 	seq = tree_next_seq(t);
@@ -1798,6 +1806,7 @@ int holt_tree_compact(struct holt_tree *t)
 	if (!err && (!t->dense || t->dead_leaves) && holt_iter_dense(t)) {
 		t->dense = true;
 		t->dead_leaves = false;
+		t->marked = 0;
 		for (k = HOLT_ROOT_FRAME; k < t->frames_cap; k++) {
 			t->meta[k].hollow = 0;
 			t->meta[k].hollow_below = 0;

@@ -83,7 +83,17 @@ struct holt_tree {
 	 */
 	bool dense;
 	bool dead_leaves;
+	/*
+	 * Frames deletes marked (hollow, hollow_below) since the tree was
+	 * last known dense: past half of the frames (and past
+	 * HOLT_MARKED_MIN) the tree stops being taken as dense.  Roll-ups in
+	 * marked frames go down anyway, and a delete there reads bodies to
+	 * keep the promise (delete_density()).
+	 */
+	u32 marked;
 };
+
+#define HOLT_MARKED_MIN	16u
 
 static inline u8 *tree_frame(struct holt_tree *t, u64 id)
 {
