@@ -1883,6 +1883,9 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
 		st->data_live += frame_live(f);
 		st->tombstones += hdr32(f, HDR_TOMBS);
 	}
+	for (i = HOLT_ROOT_FRAME; i < t->frames_cap; i++)
+		st->hollow_frames += t->meta[i].hollow || t->meta[i].hollow_below;
+	st->dense = t->dense;
 	st->frames = t->nr_frames;
 	st->frame_bytes = st->frames * HOLT_FRAME_SIZE;
 	st->data_capacity = st->resident * t->budget;

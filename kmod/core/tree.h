@@ -177,7 +177,9 @@ struct holt_tree_stats {
 	u64 loads;		/* frames read back through the loader */
 	u64 evictions;		/* frames evicted */
 	u64 hint_bytes;		/* memory of the hint table (hint.c) */
+	u64 hollow_frames;	/* frames a delete left hollow (tree_int.h) */
 	u32 depth;		/* frames on the longest root-to-leaf path */
+	u32 dense;		/* 1: roll-ups need not go down (tree_int.h) */
 };
 
 struct holt_tree *holt_tree_create(const struct holt_tree_config *cfg);

@@ -513,6 +513,7 @@ static void dead_leaf_rollup(void)
 {
 	static const char * const leafy[] = { "p/a", "p/y/", "p/yz" };
 	static const char * const deep[] = { "p/a", "p/y/1", "p/y/2" };
+	struct holt_tree_stats st;
 	struct list_out o;
 	struct holt_tree *t;
 	u64 seq = 1;
@@ -541,6 +542,9 @@ static void dead_leaf_rollup(void)
 	CHECK(!strcmp(list_p(t, NULL, &o), "p/a p/y/*"), "%s", o.buf);
 	del_key(t, "p/y/2");
 	CHECK(t->dense && t->meta[HOLT_ROOT_FRAME].hollow, "p/a is live");
+	holt_tree_get_stats(t, &st);
+	CHECK(st.dense == 1 && st.hollow_frames == 1, "stats: %u %llu",
+	      st.dense, (unsigned long long)st.hollow_frames);
 	CHECK(!strcmp(list_p(t, NULL, &o), "p/a "), "%s", o.buf);
 	CHECK(!strcmp(list_p(t, "", &o), "p/a "), "%s", o.buf);
 	/* the last live key: nothing above is known to hold one */
@@ -550,6 +554,9 @@ static void dead_leaf_rollup(void)
 	CHECK_EQ(holt_tree_compact(t), 0);
 	CHECK(t->dense && !t->dead_leaves && !t->meta[HOLT_ROOT_FRAME].hollow,
 	      "compacted");
+	holt_tree_get_stats(t, &st);
+	CHECK(st.dense == 1 && st.hollow_frames == 0, "stats: %u %llu",
+	      st.dense, (unsigned long long)st.hollow_frames);
 	CHECK(!strcmp(list_p(t, NULL, &o), ""), "%s", o.buf);
 	holt_tree_destroy(t);
 	harness_case_ok();

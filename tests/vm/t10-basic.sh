@@ -97,6 +97,22 @@ check "a re-created key gets a new, larger version" [ "$vb" -gt "$va" ] 2>/dev/n
 ok "put a key with spaces and UTF-8" holt put "/odd/é k=v;#" "ü"
 out_is "  ... get it back" "ü" holt get "/odd/é k=v;#"
 
+# A delete that empties a directory beside a live one keeps the tree
+# dense and marks its frame hollow; holt compact clears the mark.
+stat_of() { holt stats | awk -v k="$1" '$1 == k { print $2 }'; }
+ok "compact before" holt compact
+ok "put /dn/a/1" holt put /dn/a/1 x
+ok "put /dn/a/2" holt put /dn/a/2 x
+ok "put /dn/b/1" holt put /dn/b/1 x
+ok "delete /dn/a/1" holt del /dn/a/1
+ok "delete /dn/a/2" holt del /dn/a/2
+out_is "  ... the tree is still dense" "1" stat_of dense
+out_is "  ... its frame is hollow" "1" stat_of hollow_frames
+out_is "  ... /dn/ lists b/ alone" "/dn/b/" holt ls /dn/ --delimiter /
+ok "compact" holt compact
+out_is "  ... dense" "1" stat_of dense
+out_is "  ... no hollow frame" "0" stat_of hollow_frames
+
 # Usage errors exit 2.
 rc_is "no command is a usage error" 2 holt
 rc_is "an unknown command is a usage error" 2 holt frobnicate

@@ -297,7 +297,8 @@ static const struct {
 	F(version), F(keys), F(frames), F(frame_bytes), F(data_used), F(data_live),
 	F(data_capacity), F(tombstones), F(spills), F(compactions),
 	F(merges), F(depth), F(gets), F(puts), F(dels), F(scans),
-	F(resident), F(loads), F(evictions), F(hint_bytes),
+	F(resident), F(loads), F(evictions), F(hint_bytes), F(dense),
+	F(hollow_frames),
 #undef F
 };
 

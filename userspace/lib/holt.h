@@ -694,6 +694,8 @@ struct holt_stats {
 	uint64_t loads;
 	uint64_t evictions;
 	uint64_t hint_bytes;
+	uint64_t dense;
+	uint64_t hollow_frames;
 };
 
 /**
