@@ -314,9 +314,7 @@ static void it_peek_frame(struct holt_iter *it, const u8 *f, const u8 *n,
  */
 static bool it_hollow(const struct holt_iter *it, u32 fid)
 {
-	const struct holt_fmeta *m = &it->t->meta[fid];
-
-	return it->dead && (m->hollow || m->hollow_below);
+	return it->dead && tree_frame_marked(it->t, fid);
 }
 
 /*

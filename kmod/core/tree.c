@@ -1064,6 +1064,15 @@ struct live_step {
 	u8 byte;
 };
 
+static void live_push(struct live_step *st, u32 *sp, const u8 *f, u32 fid,
+		      u16 c, u8 byte)
+{
+	st[*sp].f = f;
+	st[*sp].fid = fid;
+	st[*sp].c = c;
+	st[(*sp)++].byte = byte;
+}
+
 /*
  * Whether the subtree at body @c of frame @f (id @fid), reached by byte
  * @byte, holds a live key.  In a dense tree every subtree of a frame with
@@ -1077,13 +1086,9 @@ static bool sub_lives(struct holt_tree *t, const u8 *f, u32 fid, u16 c,
 	struct live_step st[LIVE_STACK];
 	u32 sp = 0;
 
-	st[sp].f = f;
-	st[sp].fid = fid;
-	st[sp].c = c;
-	st[sp++].byte = byte;
+	live_push(st, &sp, f, fid, c, byte);
 	while (sp && *visits) {
 		struct live_step s = st[--sp];
-		const struct holt_fmeta *m = &t->meta[s.fid];
 		const u8 *x = s.f + holt_dec(s.c), *g;
 		u16 k;
 		int b;
@@ -1093,45 +1098,29 @@ static bool sub_lives(struct holt_tree *t, const u8 *f, u32 fid, u16 c,
 		if (x[1] == HOLT_N_LEAF) {
 			if (!leaf_dead(x))
 				return true;
-			continue;
-		}
-		if (x[1] == HOLT_N_BLOB && !m->hollow_below)
-			return true;
-		if (x[1] != HOLT_N_BLOB && !m->hollow && !m->hollow_below)
-			return true;
-		if (x[1] == HOLT_N_BLOB) {
+		} else if (x[1] == HOLT_N_BLOB) {
+			if (!t->meta[s.fid].hollow_below)
+				return true;
 			/* its frame's root sends @byte on; one out is unknown */
 			id = holt_get_le64(x + BLOB_CHILD);
 			g = id < t->frames_cap ?
 			    holt_port_read_once(t->frames[id]) : NULL;
 			k = g ? node_find(g + holt_dec(rd16(g + HDR_ROOT)),
 					  s.byte) : 0;
-			if (k) {
-				st[sp].f = g;
-				st[sp].fid = (u32)id;
-				st[sp].c = k;
-				st[sp++].byte = s.byte;
-			}
-			continue;
-		}
-		if (x[1] == HOLT_N_PREFIX) {
-			st[sp].f = s.f;
-			st[sp].fid = s.fid;
-			st[sp].c = rd16(x + PFX_CHILD);
-			st[sp++].byte = s.byte;
-			continue;
-		}
-		if (!type_is_inner(x[1]))
-			continue;
-		k = rd16(x + NODE_TERM);
-		if (k && !leaf_dead(s.f + holt_dec(k)))
+			if (k)
+				live_push(st, &sp, g, (u32)id, k, s.byte);
+		} else if (!tree_frame_marked(t, s.fid)) {
 			return true;
-		for (b = 0; sp < LIVE_STACK &&
-			    (b = node_next(x, (u32)b, &k)) >= 0; b++) {
-			st[sp].f = s.f;
-			st[sp].fid = s.fid;
-			st[sp].c = k;
-			st[sp++].byte = (u8)b;
+		} else if (x[1] == HOLT_N_PREFIX) {
+			live_push(st, &sp, s.f, s.fid, rd16(x + PFX_CHILD),
+				  s.byte);
+		} else if (type_is_inner(x[1])) {
+			k = rd16(x + NODE_TERM);
+			if (k && !leaf_dead(s.f + holt_dec(k)))
+				return true;
+			for (b = 0; sp < LIVE_STACK &&
+				    (b = node_next(x, (u32)b, &k)) >= 0; b++)
+				live_push(st, &sp, s.f, s.fid, k, (u8)b);
 		}
 	}
 	return false;
@@ -1144,7 +1133,7 @@ static bool sub_lives(struct holt_tree *t, const u8 *f, u32 fid, u16 c,
 static bool node_lives_without(struct holt_tree *t, u32 fid, const u8 *f,
 			       const u8 *n, u16 skip, u32 *visits)
 {
-	const struct holt_fmeta *m = &t->meta[fid];
+	bool marked = tree_frame_marked(t, fid);
 	u16 c = rd16(n + NODE_TERM);
 	const u8 *x;
 	int b = 0;
@@ -1155,8 +1144,7 @@ static bool node_lives_without(struct holt_tree *t, u32 fid, const u8 *f,
 		x = f + holt_dec(c);
 		if (c != skip &&
 		    (x[1] == HOLT_N_LEAF ? !leaf_dead(x) :
-		     (!m->hollow && !m->hollow_below) ||
-		     sub_lives(t, f, fid, c, (u8)b, visits)))
+		     !marked || sub_lives(t, f, fid, c, (u8)b, visits)))
 			return true;
 		b++;
 	}
@@ -1171,6 +1159,25 @@ enum {
 };
 
 #define DEL_PATH_MAX 64
+
+/*
+ * One step of a delete's way to its leaf: the child that @key takes at
+ * depth *@d out of body @n, a Prefix or an inner node; 0 when there is
+ * none or @n is neither.  A Prefix's bytes are not compared (only
+ * reaching the leaf makes the bodies on the way its ancestors) and *@d
+ * moves past them; an inner node's byte is left to the caller, since a
+ * Blob's child frame dispatches on it again.
+ */
+static u16 way_next(const u8 *n, const u8 *key, u32 klen, u32 *d)
+{
+	if (n[1] == HOLT_N_PREFIX) {
+		*d += rd16(n + PFX_LEN);
+		return rd16(n + PFX_CHILD);
+	}
+	if (!type_is_inner(n[1]))
+		return 0;
+	return *d == klen ? rd16(n + NODE_TERM) : node_find(n, key[*d]);
+}
 
 /* A body on the way from the tree's root to a leaf (delete_above()). */
 struct del_step {
@@ -1214,15 +1221,7 @@ static int delete_above(struct holt_tree *t, u32 fid, const u8 *l,
 			break;
 		if (np == DEL_PATH_MAX || d > klen)
 			goto free_way;
-		if (n[1] == HOLT_N_PREFIX) {
-			d += rd16(n + PFX_LEN);
-			c = rd16(n + PFX_CHILD);
-		} else if (type_is_inner(n[1])) {
-			c = d == klen ? rd16(n + NODE_TERM) :
-					node_find(n, key[d]);
-		} else {
-			goto free_way;
-		}
+		c = way_next(n, key, klen, &d);
 		if (!c)
 			goto free_way;
 		w[np].f = f;
@@ -1299,22 +1298,11 @@ static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 		if (np == DEL_PATH_MAX || d > klen)
 			return DEL_LOST;
 		path[np] = n;
-		if (n[1] == HOLT_N_PREFIX) {
-			/*
-			 * The bytes need no compare: only reaching @l makes
-			 * the bodies on the way its ancestors.
-			 */
-			d += rd16(n + PFX_LEN);
-			cur = rd16(n + PFX_CHILD);
-		} else if (type_is_inner(n[1])) {
-			cur = d == klen ? rd16(n + NODE_TERM) :
-					  node_find(n, key[d]);
-			d++;
-		} else {
-			return DEL_LOST;
-		}
+		cur = way_next(n, key, klen, &d);
 		if (!cur)
 			return DEL_LOST;
+		if (n[1] != HOLT_N_PREFIX)
+			d++;
 		kid[np++] = cur;
 	}
 	while (np--) {
@@ -1884,7 +1872,7 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
 		st->tombstones += hdr32(f, HDR_TOMBS);
 	}
 	for (i = HOLT_ROOT_FRAME; i < t->frames_cap; i++)
-		st->hollow_frames += t->meta[i].hollow || t->meta[i].hollow_below;
+		st->hollow_frames += tree_frame_marked(t, i);
 	st->dense = t->dense;
 	st->frames = t->nr_frames;
 	st->frame_bytes = st->frames * HOLT_FRAME_SIZE;

@@ -95,6 +95,12 @@ struct holt_tree {
 
 #define HOLT_MARKED_MIN	16u
 
+/* Frame @fid is marked hollow or hollow_below (see struct holt_tree). */
+static inline bool tree_frame_marked(const struct holt_tree *t, u32 fid)
+{
+	return t->meta[fid].hollow || t->meta[fid].hollow_below;
+}
+
 static inline u8 *tree_frame(struct holt_tree *t, u64 id)
 {
 	if (id >= t->frames_cap)
