@@ -85,6 +85,8 @@ static bool pf_step(struct holt_tree *t, struct pf_walk *w)
  * @keys: @nr keys (the first HOLT_PREFETCH_MAX are taken)
  * @klens: their lengths
  * @nr: number of keys
+ * @hashes: gets each key's holt_hint_hash(), or 0 when the tree has no
+ *	hint table
  *
  * Within a frame a walk never meets a body twice (the validator rules
  * out cycles and shared bodies), and it crosses into child frames at most
@@ -93,7 +95,7 @@ static bool pf_step(struct holt_tree *t, struct pf_walk *w)
  * Context: the caller excludes writers (or is the writer).
  */
 void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
-			const u32 *klens, u32 nr)
+			const u32 *klens, u32 nr, u32 *hashes)
 {
 	struct pf_walk w[HOLT_PREFETCH_MAX];
 	const u8 *root = t->frames[HOLT_ROOT_FRAME];
@@ -108,8 +110,11 @@ void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
 		w[i].d = 0;
 		w[i].hops = 0;
 		w[i].cur = rd16(root + HDR_ROOT);
-		if (t->hints.b)
-			holt_hint_prefetch(t, holt_hint_hash(keys[i], klens[i]));
+		hashes[i] = 0;
+		if (t->hints.b) {
+			hashes[i] = holt_hint_hash(keys[i], klens[i]);
+			holt_hint_prefetch(t, hashes[i]);
+		}
 	}
 	live = nr;
 	while (live) {

@@ -452,17 +452,17 @@ static int tree_lookup(struct holt_tree *t, const u8 *key, u32 klen,
  * stale hint costs little more than the walk alone.  Keys decided in the
  * root frame take no hint.
  */
-static int tree_find(struct holt_tree *t, const u8 *key, u32 klen,
+static int tree_find(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 		     u32 *fidp, u8 **leafp)
 {
 	bool hinted = t->hints.b;
 	struct lookup_walk w;
-	u32 h = 0;
 	int err;
 
 	lookup_start(t, &w);
 	if (hinted) {
-		h = holt_hint_hash(key, klen);
+		if (!h)
+			h = holt_hint_hash(key, klen);
 		holt_hint_prefetch(t, h);
 	}
 	err = tree_lookup(t, key, klen, &w, hinted, leafp);
@@ -507,7 +507,7 @@ int holt_tree_get(struct holt_tree *t, const u8 *key, u32 klen,
 
 	if (err)
 		return err;
-	err = tree_find(t, key, klen, &fid, &l);
+	err = tree_find(t, 0, key, klen, &fid, &l);
 	if (err)
 		return err;
 	if (leaf_dead(l))
@@ -923,16 +923,20 @@ static int make_room(struct holt_tree *t, u32 fid, u32 need, u32 nodes)
 	return holt_spill_frame(t, fid);
 }
 
-static int tree_put(struct holt_tree *t, const u8 *key, u32 klen,
+static int tree_put(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 		    const u8 *val, u32 vlen, u32 flags, u64 expect,
 		    u64 *version)
 {
 	struct put_plan p;
-	u32 round, h = t->hints.b ? holt_hint_hash(key, klen) : 0;
+	u32 round;
 	/* a put-if-absent is a create: no probe for a leaf to rewrite */
 	bool probe = t->hints.b && !(flags & HOLT_PUT_IF_ABSENT);
 	int err;
 
+	if (!t->hints.b)
+		h = 0;
+	else if (!h)
+		h = holt_hint_hash(key, klen);
 	holt_hint_prefetch(t, h);
 	for (round = 0;; round++) {
 		const u8 *l;
@@ -1033,7 +1037,7 @@ int holt_tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 		return -E2BIG;
 	if (vlen && !val)
 		return -EINVAL;
-	return tree_put(t, key, klen, val, vlen, flags, expect, version);
+	return tree_put(t, 0, key, klen, val, vlen, flags, expect, version);
 }
 
 /* ---- deletion ---- */
@@ -1317,7 +1321,7 @@ static int delete_density(struct holt_tree *t, u32 fid, const u8 *f,
 	return DEL_LOST;
 }
 
-static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
+static int tree_delete(struct holt_tree *t, u32 h, const u8 *key, u32 klen,
 		       u32 flags, u64 expect)
 {
 	u32 fid;
@@ -1325,7 +1329,7 @@ static int tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 	u64 seq;
 	int err;
 
-	err = tree_find(t, key, klen, &fid, &l);
+	err = tree_find(t, h, key, klen, &fid, &l);
 	if (err)
 		return err;
 	if (leaf_dead(l))
@@ -1383,7 +1387,7 @@ int holt_tree_delete(struct holt_tree *t, const u8 *key, u32 klen,
 
 	if (err)
 		return err;
-	return tree_delete(t, key, klen, flags, expect);
+	return tree_delete(t, 0, key, klen, flags, expect);
 }
 
 /* ---- rename ---- */
@@ -1418,9 +1422,9 @@ static int tree_rename(struct holt_tree *t, const u8 *src, u32 slen,
 			goto free_val;
 		memcpy(val, r.val, vlen);
 	}
-	err = tree_put(t, dst, dlen, val, vlen, 0, 0, version);
+	err = tree_put(t, 0, dst, dlen, val, vlen, 0, 0, version);
 	if (!err && (slen != dlen || memcmp(src, dst, slen)))
-		err = tree_delete(t, src, slen, 0, 0);
+		err = tree_delete(t, 0, src, slen, 0, 0);
 free_val:
 	holt_port_free(val);
 	return err;
@@ -1632,25 +1636,27 @@ static int batch_check(const struct holt_batch_op *op)
 	return -EINVAL;
 }
 
-static int batch_one(struct holt_tree *t, const struct holt_batch_op *op)
+/* @h: the key's holt_hint_hash() when batch_prefetch() took it, else 0 */
+static int batch_one(struct holt_tree *t, const struct holt_batch_op *op,
+		     u32 h)
 {
 	struct holt_ref r;
 	int err;
 
 	switch (op->op) {
 	case HOLT_BOP_PUT:
-		return tree_put(t, op->key, op->klen, op->val, op->vlen, 0, 0,
-				NULL);
+		return tree_put(t, h, op->key, op->klen, op->val, op->vlen, 0,
+				0, NULL);
 	case HOLT_BOP_PUT_IF_ABSENT:
-		return tree_put(t, op->key, op->klen, op->val, op->vlen,
+		return tree_put(t, h, op->key, op->klen, op->val, op->vlen,
 				HOLT_PUT_IF_ABSENT, 0, NULL);
 	case HOLT_BOP_PUT_IF_VERSION:
-		return tree_put(t, op->key, op->klen, op->val, op->vlen,
+		return tree_put(t, h, op->key, op->klen, op->val, op->vlen,
 				HOLT_PUT_IF_VERSION, op->version, NULL);
 	case HOLT_BOP_DEL:
-		return tree_delete(t, op->key, op->klen, 0, 0);
+		return tree_delete(t, h, op->key, op->klen, 0, 0);
 	case HOLT_BOP_DEL_IF_VERSION:
-		return tree_delete(t, op->key, op->klen, HOLT_DEL_IF_VERSION,
+		return tree_delete(t, h, op->key, op->klen, HOLT_DEL_IF_VERSION,
 				   op->version);
 	case HOLT_BOP_RENAME:
 		return tree_rename(t, op->key, op->klen, op->val, op->vlen,
@@ -1674,9 +1680,10 @@ static int batch_one(struct holt_tree *t, const struct holt_batch_op *op)
 /*
  * Walk ahead for the keys of the next operations (prefetch.c): a batch of
  * puts on a large tree then waits for the misses of a group at once.
+ * @hs gets the keys' hint hashes, which their operations then reuse.
  */
 static void batch_prefetch(struct holt_tree *t,
-			   const struct holt_batch_op *ops, u32 nr)
+			   const struct holt_batch_op *ops, u32 nr, u32 *hs)
 {
 	const u8 *keys[HOLT_PREFETCH_MAX];
 	u32 klens[HOLT_PREFETCH_MAX], i;
@@ -1687,7 +1694,7 @@ static void batch_prefetch(struct holt_tree *t,
 		keys[i] = ops[i].key;
 		klens[i] = ops[i].klen;
 	}
-	holt_tree_prefetch(t, keys, klens, nr);
+	holt_tree_prefetch(t, keys, klens, nr, hs);
 }
 
 /**
@@ -1710,6 +1717,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 	struct holt_jnl j;
 	u64 seq0 = *t->seq, keys0 = t->nr_keys;
 	u64 sp0 = t->spills, cp0 = t->compactions, mg0 = t->merges;
+	u32 hs[HOLT_PREFETCH_MAX] = { 0 };
 	bool dense0 = t->dense;
 	u32 i;
 	int err = 0;
@@ -1729,8 +1737,10 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 	jnl_begin(t, &j);
 	for (i = 0; i < nr; i++) {
 		if (i % HOLT_PREFETCH_MAX == 0 && nr - i > 1)
-			batch_prefetch(t, ops + i, nr - i);
-		err = batch_one(t, &ops[i]);
+			batch_prefetch(t, ops + i, nr - i, hs);
+		else if (i % HOLT_PREFETCH_MAX == 0)
+			hs[0] = 0;	/* the last one, alone: no walk ahead */
+		err = batch_one(t, &ops[i], hs[i % HOLT_PREFETCH_MAX]);
 		if (err)
 			break;
 	}

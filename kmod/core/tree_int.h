@@ -241,7 +241,7 @@ u32 *holt_compact_order(struct holt_tree *t, u32 *nr);
 /* prefetch.c: walks of this many keys at most go together */
 #define HOLT_PREFETCH_MAX	32u
 void holt_tree_prefetch(struct holt_tree *t, const u8 *const *keys,
-			const u32 *klens, u32 nr);
+			const u32 *klens, u32 nr, u32 *hashes);
 
 /* iter.c */
 int holt_iter_count(struct holt_tree *t, const u8 *prefix, u32 plen,

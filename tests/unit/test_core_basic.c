@@ -360,7 +360,7 @@ static int injected(int err)
 static void walk_ahead(const uint8_t *k, uint32_t kl)
 {
 	const uint8_t *keys[HOLT_PREFETCH_MAX + 4];
-	uint32_t klens[HOLT_PREFETCH_MAX + 4], n, i;
+	uint32_t klens[HOLT_PREFETCH_MAX + 4], hs[HOLT_PREFETCH_MAX], n, i;
 
 	keys[0] = k;
 	klens[0] = kl;
@@ -372,7 +372,11 @@ static void walk_ahead(const uint8_t *k, uint32_t kl)
 		keys[n] = ora[j].k;
 		klens[n] = ora[j].kl;
 	}
-	holt_tree_prefetch(t, keys, klens, n);
+	holt_tree_prefetch(t, keys, klens, n, hs);
+	/* the hashes the batch's operations reuse: the keys', or none */
+	for (i = 0; i < n && i < HOLT_PREFETCH_MAX; i++)
+		CHECK(hs[i] == (t->hints.b ? holt_hint_hash(keys[i], klens[i]) :
+				0), "walk-ahead hash %u", i);
 }
 
 static void run(uint32_t budget, unsigned long ops)
