@@ -368,21 +368,22 @@ static int it_roll_done(struct holt_iter *it)
 static int it_roll_prefix(struct holt_iter *it, const u8 *f, u32 fid, u16 c,
 			  u32 depth)
 {
-	const u8 *n = f + holt_dec(c), *s = n + PFX_BYTES, *q;
+	const u8 *n = f + holt_dec(c), *s = n + PFX_BYTES;
+	const u8 *lim = f + HOLT_FRAME_SIZE;
 	u32 len = rd16(n + PFX_LEN);
-	u32 from = depth < it->plen ? it->plen - depth : 0;
+	u32 from = depth < it->plen ? it->plen - depth : 0, at;
 	int err;
 
 	if (from >= len)
 		return 0;
-	q = memchr(s + from, it->delim, len - from);
-	if (!q || !it_roll_now(it, f, fid, rd16(n + PFX_CHILD)))
+	at = from + bytes_find(s + from, len - from, (u8)it->delim, lim);
+	if (at == len || !it_roll_now(it, f, fid, rd16(n + PFX_CHILD)))
 		return 0;
-	len = (u32)(q - s) + 1;
+	len = at + 1;
 	err = it_kb_room(it, depth + len);
 	if (err)
 		return err;
-	memcpy(it->kb + depth, s, len);
+	bytes_copy(it->kb + depth, it->kcap - depth, s, len, lim);
 	it->roll_len = depth + len;
 	it->roll_sp = it->sp;
 	return it_roll_done(it);
@@ -622,17 +623,21 @@ static int it_next(struct holt_iter *it, const u8 **leaf)
 			it->sp--;
 			c = rd16(n + PFX_CHILD);
 			if (it->delim >= 0) {
-				const u8 *q, *s = n + PFX_BYTES;
+				const u8 *s = n + PFX_BYTES;
+				const u8 *lim = f + HOLT_FRAME_SIZE;
 				u32 from = d < it->plen ? it->plen - d : 0;
+				u32 at = len;
 
 				err = it_kb_room(it, d + len);
 				if (err)
 					return err;
-				memcpy(it->kb + d, s, len);
-				q = from < len && !it->roll_len ?
-				    memchr(s + from, it->delim, len - from) : NULL;
-				if (q) {
-					it->roll_len = d + (u32)(q - s) + 1;
+				bytes_copy(it->kb + d, it->kcap - d, s, len, lim);
+				if (from < len && !it->roll_len)
+					at = from + bytes_find(s + from, len - from,
+							       (u8)it->delim,
+							       lim);
+				if (at < len) {
+					it->roll_len = d + at + 1;
 					it->roll_sp = it->sp;
 				}
 				if (it->roll_len && it_roll_now(it, f, fid, c))
