@@ -942,25 +942,16 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk,
 }
 
 /*
- * The frame holding the Blob that leads to frame @xid, 0 if not found;
- * *@node gets the node whose entries point at that Blob.
+ * find_parent() for child frame @xid whose root is reached by byte @b0 at
+ * depth @blen below the Base bytes @base.
  */
-static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
+static u32 find_parent_by(struct holt_tree *t, u32 xid, const u8 *base,
+			  u32 blen, u8 b0, u16 *node)
 {
-	const u8 *x = t->frames[xid], *xr, *base;
-	u32 blen, fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
+	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
 	const u8 *f = t->frames[fid];
-	u16 cur, c = 0;
-	int b0;
+	u16 cur = rd16(f + HDR_ROOT), c;
 
-	base = holt_frame_base(x, &blen);
-	xr = x + holt_dec(rd16(x + HDR_ROOT));
-	if (!type_is_inner(xr[1]))
-		return 0;
-	b0 = node_next(xr, 0, &c);
-	if (b0 < 0)
-		return 0;
-	cur = rd16(f + HDR_ROOT);
 	for (;;) {
 		const u8 *n = f + holt_dec(cur);
 		u8 kb;
@@ -976,7 +967,7 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
 		}
 		if (!type_is_inner(n[1]) || d > blen)
 			return 0;
-		kb = d < blen ? base[d] : (u8)b0;
+		kb = d < blen ? base[d] : b0;
 		c = node_find(n, kb);
 		if (!c)
 			return 0;
@@ -998,6 +989,36 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
 		cur = c;
 		d++;
 	}
+}
+
+/*
+ * The frame holding the Blob that leads to frame @xid, 0 if not found;
+ * *@node gets the node whose entries point at that Blob.  The walk follows
+ * the Base bytes of @xid, then a byte its root holds; a child frame whose
+ * deletes left it empty holds none, so every byte is tried (a rare walk:
+ * that frame is then folded away).
+ */
+static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
+{
+	const u8 *x = t->frames[xid], *xr, *base;
+	u32 blen, fid, b;
+	u16 c;
+	int b0 = -1;
+
+	base = holt_frame_base(x, &blen);
+	xr = x + holt_dec(rd16(x + HDR_ROOT));
+	if (type_is_inner(xr[1]))
+		b0 = node_next(xr, 0, &c);
+	else if (xr[1] != HOLT_N_EMPTY)
+		return 0;
+	if (b0 >= 0)
+		return find_parent_by(t, xid, base, blen, (u8)b0, node);
+	for (b = 0; b < 256; b++) {
+		fid = find_parent_by(t, xid, base, blen, (u8)b, node);
+		if (fid)
+			return fid;
+	}
+	return 0;
 }
 
 /*
@@ -1466,7 +1487,9 @@ u32 *holt_compact_order(struct holt_tree *t, u32 *nr)
  * @t: tree
  * @xid: the child frame
  *
- * Only when both fit in three quarters of the budget together.
+ * Only when both fit in three quarters of the budget together, or when
+ * @xid holds no live key (deletes emptied it: its Blob entries go, and the
+ * frame with them).
  *
  * Context: the caller holds the tree exclusively; allocates.
  * Return: 0, -ENOSPC (not merged: too big), -ENOENT or -ENOMEM; on error
@@ -1486,10 +1509,12 @@ int holt_merge_frame(struct holt_tree *t, u32 xid)
 	if (!gid)
 		return -ENOENT;
 	x = t->frames[xid];
-	if (frame_live(t->frames[gid]) + frame_live(x) >
-	    t->budget - t->budget / 4 ||
-	    hdr32(t->frames[gid], HDR_NODES) + hdr32(x, HDR_NODES) >
-	    HOLT_MAX_SLOTS - HOLT_MAX_SLOTS / 4)
+	/* a frame without a live key adds nothing: it always folds */
+	if (hdr32(x, HDR_LEAVES) &&
+	    (frame_live(t->frames[gid]) + frame_live(x) >
+	     t->budget - t->budget / 4 ||
+	     hdr32(t->frames[gid], HDR_NODES) + hdr32(x, HDR_NODES) >
+	     HOLT_MAX_SLOTS - HOLT_MAX_SLOTS / 4))
 		return -ENOSPC;
 	err = holt_jnl_reserve(t, 256);
 	if (err)

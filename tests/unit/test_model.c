@@ -2041,8 +2041,12 @@ static void run_phase(const struct phase *ph, u64 ops)
 			verify_stats();
 		if (i % 4999 == 0)
 			op_limits();
-		if (i % 5003 == 0 || (ph->redense && i % 64 == 0 && !T->dense))
+		if (ph->redense && i % 64 == 0 && !T->dense) {
 			op_compact();
+			CHECK(T->dense, "compacted, not dense");
+		} else if (i % 5003 == 0) {
+			op_compact();
+		}
 		if (!ph->budget && i % 20011 == 10000)
 			op_max_key();
 		if (i % 2000 == 1999 || (ph->redense && i % 250 == 249))

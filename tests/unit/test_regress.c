@@ -43,6 +43,14 @@
  *     that read, in the dense step and in the general one), and must go
  *     down in a frame where a delete left a subtree without a live key
  *     (its prefix came out too).
+ *  9. A child frame whose keys were all deleted stayed for good, once a
+ *     rebuild emptied it (deletes in a batch, which merges nothing, then
+ *     a compaction of the child alone): merging it needs its parent, which was looked for
+ *     through a byte of the child's root, and an empty root has none.  The
+ *     frame's memory was never given back, and its parent's Blob kept the
+ *     tree from being proved dense again, so listings went down every
+ *     subtree even after holt_tree_compact() (found by the model test once
+ *     it checked that a compaction makes the tree dense).
  *
  * (Inputs that made fuzz_ops fail are kept in tests/fuzz/seeds-fuzz_ops/,
  * which every fuzz run replays first.)
@@ -184,6 +192,7 @@ static void dead_blob_tail(void)
 	CHECK_EQ(st.keys, 1);
 	CHECK_EQ(st.depth, 1);
 	holt_tree_destroy(t2);
+	harness_case_ok();
 }
 
 /* 5: what a batch tells the tree about hollow subtrees. */
@@ -562,9 +571,58 @@ static void dead_leaf_rollup(void)
 	harness_case_ok();
 }
 
+/* 9: every key below a child frame deleted, then compacted. */
+static void empty_child_frame(void)
+{
+	static u8 v[100];
+	u64 seq = 1;
+	struct holt_tree *t = mk(&seq, 4096);
+	static struct holt_batch_op ops[300];
+	static char ks[300][8];
+	char k[16];
+	u32 i, empty, failed;
+
+	harness_phase = "empty child frame";
+	for (i = 0; i < 300; i++) {
+		snprintf(k, sizeof(k), "d/%03u", i);
+		CHECK_EQ(holt_tree_put(t, (const u8 *)k, 5, v, sizeof(v), 0, 0,
+				       NULL), 0);
+	}
+	CHECK_EQ(holt_tree_put(t, (const u8 *)"e/0", 3, v, 1, 0, 0, NULL), 0);
+	CHECK(holt_tree_nr_frames(t) > 4, "%u frames: no child frames",
+	      holt_tree_nr_frames(t));
+	/* in one batch: no merges on the way */
+	for (i = 0; i < 300; i++) {
+		snprintf(ks[i], sizeof(ks[i]), "d/%03u", i);
+		ops[i].op = HOLT_BOP_DEL;
+		ops[i].key = (const u8 *)ks[i];
+		ops[i].klen = 5;
+	}
+	CHECK_EQ(holt_tree_batch(t, ops, 300, &failed), 0);
+	/* the child frames rebuilt alone first: empty roots */
+	for (i = HOLT_ROOT_FRAME + 1, empty = 0; i < t->frames_cap; i++) {
+		const u8 *f = t->frames[i];
+
+		if (!f)
+			continue;
+		CHECK_EQ(holt_compact_frame(t, i), 0);
+		f = t->frames[i];
+		empty += f[holt_dec(rd16(f + HDR_ROOT)) + 1] == HOLT_N_EMPTY;
+	}
+	CHECK(empty > 0, "no child frame left empty: test too weak");
+	CHECK_EQ(holt_tree_compact(t), 0);
+	CHECK_EQ(holt_tree_nr_frames(t), 1);
+	CHECK(t->dense, "compacted, not dense");
+	CHECK_EQ(holt_tree_prefix_empty(t, (const u8 *)"d/", 2), 1);
+	CHECK_EQ(holt_tree_prefix_empty(t, (const u8 *)"e/", 2), 0);
+	holt_tree_destroy(t);
+	harness_case_ok();
+}
+
 int main(void)
 {
 	harness_init("test_regress", "REGRESS_SEED");
+	empty_child_frame();
 	dense_again();
 	dead_leaf_rollup();
 	shared_blob_run();
