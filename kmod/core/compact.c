@@ -1428,6 +1428,8 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
  * holt_compact_order() - the frame ids in memory, children before parents
  * @t: tree
  * @nr: gets the number of ids
+ * @parents: NULL, or @t->frames_cap bytes that get 1 for each frame found
+ *	to be the parent of a frame in memory, 0 for the others
  *
  * For holt_tree_compact(): a parent rebuilt after its children sees the
  * bytes they lost, and drops the Blobs that now lead nowhere
@@ -1441,7 +1443,7 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
  * Return: the ids, to be freed with holt_port_free(), or NULL when memory
  * is short.
  */
-u32 *holt_compact_order(struct holt_tree *t, u32 *nr)
+u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents)
 {
 	u32 count[CP_ORDER_DEPTHS + 1] = { 0 }, at[CP_ORDER_DEPTHS + 1];
 	u32 *depth, *order, id, x, d, n = 0;
@@ -1457,6 +1459,13 @@ u32 *holt_compact_order(struct holt_tree *t, u32 *nr)
 	/* order[] holds each frame's parent (0: none found) until the sort */
 	for (id = HOLT_ROOT_FRAME + 1; id < t->frames_cap; id++)
 		order[id] = t->frames[id] ? find_parent(t, id, &node) : 0;
+	if (parents) {
+		memset(parents, 0, t->frames_cap);
+		for (id = HOLT_ROOT_FRAME + 1; id < t->frames_cap; id++)
+			if (order[id] < t->frames_cap)
+				parents[order[id]] = 1;
+		parents[0] = 0;
+	}
 	for (id = HOLT_ROOT_FRAME; id < t->frames_cap; id++) {
 		if (!t->frames[id])
 			continue;

@@ -1763,6 +1763,26 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 
 /* ---- maintenance, statistics, raw frames ---- */
 
+/*
+ * Every frame was rebuilt without tombstones and the Blobs that led
+ * nowhere: when holt_iter_dense() proves it, the tree is dense again and
+ * no frame is marked.
+ */
+static void tree_redense(struct holt_tree *t)
+{
+	u32 k;
+
+	if (!holt_iter_dense(t))
+		return;
+	t->dense = true;
+	t->dead_leaves = false;
+	t->marked = 0;
+	for (k = HOLT_ROOT_FRAME; k < t->frames_cap; k++) {
+		t->meta[k].hollow = 0;
+		t->meta[k].hollow_below = 0;
+	}
+}
+
 /**
  * holt_tree_compact() - compact every frame and fold small child frames
  * @t: tree
@@ -1780,7 +1800,7 @@ int holt_tree_compact(struct holt_tree *t)
 	u32 *order, nr, k;
 	int err = 0;
 
-	order = holt_compact_order(t, &nr);
+	order = holt_compact_order(t, &nr, NULL);
 	if (!order)
 		return -ENOMEM;
 	for (k = 0; k < nr; k++) {
@@ -1801,16 +1821,143 @@ int holt_tree_compact(struct holt_tree *t)
 	}
 	holt_port_free(order);
 	/* the tombstones are gone: every subtree may hold a live key again */
-	if (!err && (!t->dense || t->dead_leaves) && holt_iter_dense(t)) {
-		t->dense = true;
-		t->dead_leaves = false;
-		t->marked = 0;
-		for (k = HOLT_ROOT_FRAME; k < t->frames_cap; k++) {
-			t->meta[k].hollow = 0;
-			t->meta[k].hollow_below = 0;
-		}
-	}
+	if (!err && (!t->dense || t->dead_leaves))
+		tree_redense(t);
 	return err;
+}
+
+/* What holt_tree_reclaim() does with a frame (reclaim_why()). */
+enum {
+	RECLAIM_NONE,
+	RECLAIM_FOLD,		/* deletes emptied it: fold it away, no more */
+	RECLAIM_REBUILD,	/* rebuild it, or fold it when it is small */
+};
+
+/*
+ * Why holt_tree_reclaim() takes frame @fid (@f): a quarter of the budget
+ * is garbage (dead bodies, tombstoned leaves); or it holds tombstones and
+ * the tree lost density or has marks (listings go down there until they
+ * are gone), or deletes left it small enough to fold into its parent; or
+ * deletes emptied it (a child frame).
+ */
+static int reclaim_why(const struct holt_tree *t, u32 fid, const u8 *f)
+{
+	u32 live = frame_live(f);
+	bool child = fid != HOLT_ROOT_FRAME;
+
+	if (frame_used(f) - live >= t->budget / 4)
+		return RECLAIM_REBUILD;
+	if (hdr32(f, HDR_TOMBS) &&
+	    (!t->dense || t->marked || (child && live < t->budget / 4)))
+		return RECLAIM_REBUILD;
+	if (child && !hdr32(f, HDR_LEAVES))
+		return RECLAIM_FOLD;
+	return RECLAIM_NONE;
+}
+
+/*
+ * holt_tree_reclaim()'s last step, once no frame holds a tombstone, for a
+ * tree that lost density or has marks and that a walk can prove dense
+ * (every frame in memory, at most HOLT_RECLAIM_PROVE_FRAMES): rebuild,
+ * children first, the frames that may hold a Blob leading nowhere (the
+ * marked ones; every parent frame when deletes stopped marking), then
+ * prove density.
+ */
+static int reclaim_finish(struct holt_tree *t, const u32 *order, u32 nr,
+			  const u8 *parents, u32 *rebuilt)
+{
+	u32 k;
+	int err;
+
+	if (t->nr_frames > HOLT_RECLAIM_PROVE_FRAMES ||
+	    holt_atomic_read(&t->nr_out))
+		return 0;
+	for (k = 0; k < nr; k++) {
+		u32 id = order[k];
+
+		if (!tree_frame(t, id) ||
+		    !(tree_frame_marked(t, id) || (!t->dense && parents[id])))
+			continue;
+		err = holt_tidy_frame(t, id);
+		if (err)
+			return err;
+		(*rebuilt)++;
+	}
+	tree_redense(t);
+	return 0;
+}
+
+/**
+ * holt_tree_reclaim() - give back what deletes left behind, a few frames
+ *	at a time
+ * @t: tree
+ * @max: frames to rebuild at most in this call
+ * @rebuilt: gets the number of frames this call rebuilt or merged
+ *
+ * For a background worker between foreground operations.  Rebuilds, in
+ * the order of holt_tree_compact() (children first), the frames in memory
+ * that are a quarter garbage, and those with tombstones while the tree is
+ * not known dense or has frames marked by deletes; a small child frame
+ * with tombstones is folded into its parent when both fit.  Once no frame
+ * holds a tombstone, a tree that lost density gets it back as after
+ * holt_tree_compact() (reclaim_finish(); not beyond
+ * HOLT_RECLAIM_PROVE_FRAMES frames, where the walk would hold the tree too
+ * long: holt_tree_compact() then).  Frames out of memory are left alone.
+ * A dense tree with a few tombstones is left as it is: its listings do not
+ * suffer, and a frame is rebuilt once a quarter of it can be given back.
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 1 when frames are left to rebuild (call again), 0 when nothing
+ * is, or -ENOMEM (what was rebuilt stays rebuilt).
+ */
+int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
+{
+	u32 *order, nr, k, tombs = 0;
+	u8 *parents;
+	int err = 0, more = 0;
+
+	*rebuilt = 0;
+	parents = holt_port_alloc(t->frames_cap);
+	if (!parents)
+		return -ENOMEM;
+	order = holt_compact_order(t, &nr, parents);
+	if (!order) {
+		err = -ENOMEM;
+		goto out_parents;
+	}
+	for (k = 0; k < nr; k++) {
+		u32 id = order[k];
+		u8 *f = tree_frame(t, id);
+		int why = f ? reclaim_why(t, id, f) : RECLAIM_NONE;
+
+		if (why == RECLAIM_NONE)
+			continue;
+		if (*rebuilt >= max) {
+			more = 1;
+			break;
+		}
+		if (id != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4 &&
+		    !holt_merge_frame(t, id)) {
+			(*rebuilt)++;
+			continue;
+		}
+		if (why == RECLAIM_FOLD)
+			continue;	/* it would not fold: nothing to gain */
+		(*rebuilt)++;
+		err = holt_tidy_frame(t, id);
+		if (err)
+			goto out_order;
+	}
+	for (k = 0; k < nr && !more; k++)
+		if (tree_frame(t, order[k]))
+			tombs += hdr32(t->frames[order[k]], HDR_TOMBS);
+	if (!more && !tombs && (!t->dense || t->marked))
+		err = reclaim_finish(t, order, nr, parents, rebuilt);
+out_order:
+	holt_port_free(order);
+out_parents:
+	holt_port_free(parents);
+	return err ? err : more;
 }
 
 static u32 tree_depth(struct holt_tree *t)

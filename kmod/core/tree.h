@@ -204,6 +204,9 @@ int holt_tree_scan(struct holt_tree *t, const struct holt_scan_args *args,
 int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 		    u32 nr, u32 *failed);
 int holt_tree_compact(struct holt_tree *t);
+/* holt_tree_reclaim() proves density again on trees of this many frames */
+#define HOLT_RECLAIM_PROVE_FRAMES	1024u
+int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt);
 void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st);
 
 /*

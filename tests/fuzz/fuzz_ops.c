@@ -2,10 +2,11 @@
 /*
  * fuzz_ops.c - libFuzzer target: the input is a program of tree operations
  * (put, put-if-absent, put-if-version, delete, rename, get, scans, counts,
- * longest-prefix, batches, compaction) on a tree with a tiny frame budget,
- * and every answer is compared with a sorted-array oracle.  Keys come from
- * a six-symbol alphabet (NUL and '/' included) so they collide, nest and
- * spill.  Any disagreement aborts, which libFuzzer reports as a crash.
+ * longest-prefix, batches, compaction, reclaim steps) on a tree with a
+ * tiny frame budget, and every answer is compared with a sorted-array
+ * oracle.  Keys come from a six-symbol alphabet (NUL and '/' included) so
+ * they collide, nest and spill.  Any disagreement aborts, which libFuzzer
+ * reports as a crash.
  */
 #include "tree.h"
 #include "validate.h"
@@ -539,10 +540,20 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 8:
 			do_batch();
 			break;
-		default:
-			FZ_CHECK(holt_tree_compact(T) == 0);
+		default: {
+			u32 n;
+			int r;
+
+			/* every other time a step of the background reclaim */
+			if (steps % 2) {
+				FZ_CHECK(holt_tree_compact(T) == 0);
+			} else {
+				r = holt_tree_reclaim(T, 1 + steps % 3, &n);
+				FZ_CHECK(r == 0 || (r == 1 && n <= 1 + steps % 3));
+			}
 			check_all();
 			break;
+		}
 		}
 	}
 	check_all();

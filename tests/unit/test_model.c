@@ -1617,6 +1617,26 @@ static void op_compact(void)
 	verify_stats();
 }
 
+/*
+ * holt_tree_reclaim(), one call or (@to_end) until it says done; frames
+ * in memory only, so in the cache phase it may leave some behind.
+ */
+static void op_reclaim(bool to_end)
+{
+	u32 max = 1 + rnd(4), n, calls = 0;
+	int r;
+
+	do {
+		r = holt_tree_reclaim(T, max, &n);
+		CHECK(r == 0 || r == 1, "reclaim: %d", r);
+		if (r)
+			CHECK(n <= max, "reclaim rebuilt %u of at most %u", n,
+			      max);
+		verify_stats();
+		CHECK(++calls < 1000000, "reclaim never ends");
+	} while (to_end && r);
+}
+
 /* ---------------------------------------------------------------- */
 /* Phases. */
 
@@ -2041,11 +2061,17 @@ static void run_phase(const struct phase *ph, u64 ops)
 			verify_stats();
 		if (i % 4999 == 0)
 			op_limits();
-		if (ph->redense && i % 64 == 0 && !T->dense) {
+		if (ph->redense && i % 64 == 0 && !T->dense && i % 128) {
+			/* what holt_tree_compact() restores, reclaim does */
+			op_reclaim(true);
+			CHECK(T->dense, "reclaimed to the end, not dense");
+		} else if (ph->redense && i % 64 == 0 && !T->dense) {
 			op_compact();
 			CHECK(T->dense, "compacted, not dense");
 		} else if (i % 5003 == 0) {
 			op_compact();
+		} else if (i % 1009 == 500) {
+			op_reclaim(false);
 		}
 		if (!ph->budget && i % 20011 == 10000)
 			op_max_key();
