@@ -17,6 +17,7 @@
 #include <linux/printk.h>
 
 #include "store.h"
+#include "reclaim.h"
 #include "persist.h"
 
 struct holt_store_limits holt_store_limits = {
@@ -177,6 +178,7 @@ static void holt_store_free(struct holt_store *s)
 {
 	struct holt_store_tree *st, *tmp;
 
+	holt_reclaim_stop(s);
 	list_for_each_entry_safe(st, tmp, &s->trees, node) {
 		list_del(&st->node);
 		holt_store_tree_free(st);
@@ -301,6 +303,7 @@ int holt_store_attach(struct holt_store_attach_args *args,
 		return -ENOMEM;
 	kref_init(&s->ref);
 	init_completion(&s->released);
+	holt_reclaim_init(s);
 	strscpy(s->name, args->name, sizeof(s->name));
 	init_rwsem(&s->lock);
 	s->uid = args->uid;
@@ -365,6 +368,7 @@ static void holt_store_destroy(struct holt_store *s)
 	synchronize_rcu();
 	holt_store_put(s);
 	wait_for_completion(&s->released);
+	holt_reclaim_stop(s);	/* before the backend stops */
 	if (s->backend->detach)
 		s->backend->detach(s);
 	else if (s->backend->checkpoint)
@@ -661,6 +665,7 @@ int holt_store_put_key(struct holt_store *s, struct holt_store_tree *st,
 	if (err)
 		return err;
 	atomic64_inc(&st->puts);
+	holt_reclaim_kick(s);
 	c.version = v;
 	return holt_store_log_commit(s, &c);
 }
@@ -695,6 +700,7 @@ int holt_store_del_key(struct holt_store *s, struct holt_store_tree *st,
 	if (err)
 		return err;
 	atomic64_inc(&st->dels);
+	holt_reclaim_kick(s);
 	c.version = s->seq;	/* a delete draws exactly one version */
 	return holt_store_log_commit(s, &c);
 }
@@ -829,6 +835,7 @@ int holt_store_batch(struct holt_store *s, struct holt_store_tree *st,
 	if (err)
 		return err;
 	atomic64_inc(&st->puts);
+	holt_reclaim_kick(s);
 	c.version = seq0 + 1;
 	err = holt_store_log_commit(s, &c);
 	if (err && failed)

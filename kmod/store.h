@@ -35,6 +35,7 @@
 #include <linux/rcupdate.h>
 #include <linux/uidgid.h>
 #include <linux/atomic.h>
+#include <linux/workqueue.h>
 
 #include "../uapi/linux/holt.h"
 #include "core/tree.h"
@@ -152,6 +153,7 @@ struct holt_store_tree {
  * @backend: what the store is kept on
  * @backend_priv: the backend's state (NULL for memory)
  * @device: the device path, empty for a memory store
+ * @reclaim_work: rebuilds what deletes left behind (reclaim.c)
  */
 struct holt_store {
 	struct list_head node;
@@ -172,6 +174,7 @@ struct holt_store {
 	const struct holt_store_backend *backend;
 	void *backend_priv;
 	char device[HOLT_PATH_MAX_LEN];
+	struct delayed_work reclaim_work;
 };
 
 /**

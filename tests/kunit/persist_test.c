@@ -25,6 +25,7 @@
 #include <linux/vmalloc.h>
 
 #include "../../kmod/persist.h"
+#include "../../kmod/reclaim.h"
 #include "bdev_fault.h"
 
 #define PT_DEV		"holt-kunit-fault"
@@ -59,6 +60,7 @@ struct pt_ctx {
 	struct pt_oracle next;		/* the op in progress applied */
 	u8 *img;
 	unsigned int budget;
+	unsigned int reclaim_ms;
 };
 
 static u32 pt_key(u8 *buf, u32 i)
@@ -303,6 +305,9 @@ static int pt_init(struct kunit *test)
 	test->priv = c;
 	c->budget = holt_store_limits.data_budget;
 	holt_store_limits.data_budget = PT_BUDGET;
+	/* the power cuts land on known writes: no background rebuilds */
+	c->reclaim_ms = holt_reclaim_delay_ms;
+	holt_reclaim_delay_ms = 0;
 	c->d = holt_fdev_create(PT_DEV, PT_DEV_SIZE, 0x5eed);
 	if (!c->d)
 		return -ENOMEM;
@@ -325,6 +330,7 @@ static void pt_exit(struct kunit *test)
 	holt_fdev_destroy(c->d);
 	vfree(c->img);
 	holt_store_limits.data_budget = c->budget;
+	holt_reclaim_delay_ms = c->reclaim_ms;
 }
 
 /*

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reclaim_test.c - KUnit suite holt_reclaim: a store's background reclaim
+ * (kmod/reclaim.c) under lockdep and KASAN.  Deletes kick the work, which
+ * gives the frames back and leaves every key and the tree's density as
+ * they should be; reclaim_delay_ms 0 queues nothing; a detach with the
+ * work queued cancels it.
+ */
+#include <kunit/test.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/workqueue.h>
+
+#include "../../kmod/store.h"
+#include "../../kmod/reclaim.h"
+
+#define RT_STORE	"kunit-r"
+#define RT_DIRS		30
+#define RT_FILES	100
+
+struct rt_ctx {
+	unsigned int delay_ms;
+	unsigned int budget;
+	struct holt_store *s;
+};
+
+static int rt_init(struct kunit *test)
+{
+	struct rt_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return -ENOMEM;
+	test->priv = c;
+	c->delay_ms = holt_reclaim_delay_ms;
+	c->budget = holt_store_limits.data_budget;
+	return 0;
+}
+
+static void rt_exit(struct kunit *test)
+{
+	struct rt_ctx *c = test->priv;
+
+	if (c->s)
+		holt_store_put(c->s);
+	holt_store_detach(RT_STORE);
+	holt_reclaim_delay_ms = c->delay_ms;
+	holt_store_limits.data_budget = c->budget;
+}
+
+/* A memory store with RT_DIRS * RT_FILES keys in 16 KiB frames. */
+static struct holt_store_tree *rt_fill(struct kunit *test)
+{
+	struct holt_store_attach_args args = {
+		.name = RT_STORE,
+		.uid = GLOBAL_ROOT_UID,
+		.gid = GLOBAL_ROOT_GID,
+		.mode = 0600,
+	};
+	struct rt_ctx *c = test->priv;
+	struct holt_store_tree *st;
+	char key[32];
+	int d, f, kl, err = 0;
+
+	holt_store_limits.data_budget = 16 * 1024;
+	KUNIT_ASSERT_EQ(test, holt_store_attach(&args, &c->s), 0);
+	holt_store_limits.data_budget = c->budget;
+	holt_store_write_lock(c->s);
+	st = holt_store_tree_find(c->s, NULL);
+	for (d = 0; st && !err && d < RT_DIRS; d++)
+		for (f = 0; !err && f < RT_FILES; f++) {
+			kl = snprintf(key, sizeof(key), "d%02d/f%04d", d, f);
+			err = holt_store_put_key(c->s, st, (const u8 *)key,
+						 kl, (const u8 *)key, kl, 0,
+						 0, NULL);
+		}
+	if (st && !err)
+		err = holt_store_compact(c->s, st);
+	holt_store_write_unlock(c->s);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return st;
+}
+
+/* Delete every key but each tenth: every frame is mostly tombstones. */
+static void rt_delete_most(struct kunit *test, struct holt_store_tree *st)
+{
+	struct rt_ctx *c = test->priv;
+	char key[32];
+	int d, f, kl, err = 0;
+
+	holt_store_write_lock(c->s);
+	for (d = 0; !err && d < RT_DIRS; d++)
+		for (f = 0; !err && f < RT_FILES; f++) {
+			if (f % 10 == 3)
+				continue;
+			kl = snprintf(key, sizeof(key), "d%02d/f%04d", d, f);
+			err = holt_store_del_key(c->s, st, (const u8 *)key,
+						 kl, 0, 0);
+		}
+	holt_store_write_unlock(c->s);
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+static void rt_stats(struct holt_store *s, struct holt_store_tree *st,
+		     struct holt_tree_stats *out)
+{
+	holt_store_read_lock(s);
+	holt_tree_get_stats(st->tree, out);
+	holt_store_read_unlock(s);
+}
+
+/* The work gives the frames back; the keys and listings stay. */
+static void holt_reclaim_gives_back(struct kunit *test)
+{
+	struct rt_ctx *c = test->priv;
+	struct holt_tree_stats before, after;
+	struct holt_store_tree *st;
+	unsigned long end;
+	u64 n;
+	int err;
+
+	holt_reclaim_delay_ms = 10;
+	st = rt_fill(test);
+	rt_delete_most(test, st);
+	rt_stats(c->s, st, &before);
+	KUNIT_EXPECT_GT(test, before.tombstones, 0ull);
+	KUNIT_EXPECT_GT(test, before.frames, 4ull);
+	/* it runs on its own; let it finish its rounds */
+	end = jiffies + 30 * HZ;
+	do {
+		flush_delayed_work(&c->s->reclaim_work);
+		cond_resched();
+	} while (delayed_work_pending(&c->s->reclaim_work) &&
+		 time_before(jiffies, end));
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&c->s->reclaim_work));
+	rt_stats(c->s, st, &after);
+	KUNIT_EXPECT_EQ(test, after.tombstones, 0ull);
+	KUNIT_EXPECT_EQ(test, after.dense, 1u);
+	KUNIT_EXPECT_EQ(test, after.hollow_frames, 0ull);
+	KUNIT_EXPECT_LT(test, after.frames, before.frames);
+	KUNIT_EXPECT_LT(test, after.data_used, before.data_used);
+	holt_store_read_lock(c->s);
+	err = holt_store_count(st, NULL, 0, 0, &n);
+	holt_store_read_unlock(c->s);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, n, (u64)RT_DIRS * RT_FILES / 10);
+	holt_store_read_lock(c->s);
+	err = holt_store_count(st, (const u8 *)"d07/", 4, 0, &n);
+	holt_store_read_unlock(c->s);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, n, (u64)RT_FILES / 10);
+}
+
+/* reclaim_delay_ms 0: a delete queues nothing. */
+static void holt_reclaim_off(struct kunit *test)
+{
+	struct rt_ctx *c = test->priv;
+	struct holt_store_tree *st;
+
+	holt_reclaim_delay_ms = 0;
+	st = rt_fill(test);
+	rt_delete_most(test, st);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&c->s->reclaim_work));
+}
+
+/* A detach cancels a queued round (KASAN would see a use after free). */
+static void holt_reclaim_detach_cancels(struct kunit *test)
+{
+	struct rt_ctx *c = test->priv;
+	struct holt_store_tree *st;
+
+	holt_reclaim_delay_ms = 60000;
+	st = rt_fill(test);
+	rt_delete_most(test, st);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&c->s->reclaim_work));
+	holt_store_put(c->s);
+	c->s = NULL;
+	KUNIT_EXPECT_EQ(test, holt_store_detach(RT_STORE), 0);
+}
+
+static struct kunit_case holt_reclaim_test_cases[] = {
+	KUNIT_CASE(holt_reclaim_gives_back),
+	KUNIT_CASE(holt_reclaim_off),
+	KUNIT_CASE(holt_reclaim_detach_cancels),
+	{}
+};
+
+static struct kunit_suite holt_reclaim_test_suite = {
+	.name = "holt_reclaim",
+	.init = rt_init,
+	.exit = rt_exit,
+	.test_cases = holt_reclaim_test_cases,
+};
+
+kunit_test_suite(holt_reclaim_test_suite);
+
+MODULE_LICENSE("GPL");
