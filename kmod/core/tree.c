@@ -1834,13 +1834,25 @@ enum {
 };
 
 /*
+ * Whether a walk may prove @t dense once its tombstones are gone: every
+ * frame in memory, and few enough that the walk does not hold the tree
+ * too long.
+ */
+static bool reclaim_provable(struct holt_tree *t)
+{
+	return t->nr_frames <= HOLT_RECLAIM_PROVE_FRAMES &&
+	       !holt_atomic_read(&t->nr_out);
+}
+
+/*
  * Why holt_tree_reclaim() takes frame @fid (@f): a quarter of the budget
  * is garbage (dead bodies, tombstoned leaves); or it holds tombstones and
  * the tree lost density or has marks (listings go down there until they
- * are gone), or deletes left it small enough to fold into its parent; or
- * deletes emptied it (a child frame).
+ * are gone) and can be proved dense again, or deletes left it small
+ * enough to fold into its parent; or deletes emptied it (a child frame).
  */
-static int reclaim_why(const struct holt_tree *t, u32 fid, const u8 *f)
+static int reclaim_why(struct holt_tree *t, u32 fid, const u8 *f,
+		       bool provable)
 {
 	u32 live = frame_live(f);
 	bool child = fid != HOLT_ROOT_FRAME;
@@ -1848,7 +1860,8 @@ static int reclaim_why(const struct holt_tree *t, u32 fid, const u8 *f)
 	if (frame_used(f) - live >= t->budget / 4)
 		return RECLAIM_REBUILD;
 	if (hdr32(f, HDR_TOMBS) &&
-	    (!t->dense || t->marked || (child && live < t->budget / 4)))
+	    ((provable && (!t->dense || t->marked)) ||
+	     (child && live < t->budget / 4)))
 		return RECLAIM_REBUILD;
 	if (child && !hdr32(f, HDR_LEAVES))
 		return RECLAIM_FOLD;
@@ -1858,10 +1871,9 @@ static int reclaim_why(const struct holt_tree *t, u32 fid, const u8 *f)
 /*
  * holt_tree_reclaim()'s last step, once no frame holds a tombstone, for a
  * tree that lost density or has marks and that a walk can prove dense
- * (every frame in memory, at most HOLT_RECLAIM_PROVE_FRAMES): rebuild,
- * children first, the frames that may hold a Blob leading nowhere (the
- * marked ones; every parent frame when deletes stopped marking), then
- * prove density.
+ * (reclaim_provable()): rebuild, children first, the frames that may hold
+ * a Blob leading nowhere (the marked ones; every parent frame when deletes
+ * stopped marking), then prove density.
  */
 static int reclaim_finish(struct holt_tree *t, const u32 *order, u32 nr,
 			  const u8 *parents, u32 *rebuilt)
@@ -1869,9 +1881,6 @@ static int reclaim_finish(struct holt_tree *t, const u32 *order, u32 nr,
 	u32 k;
 	int err;
 
-	if (t->nr_frames > HOLT_RECLAIM_PROVE_FRAMES ||
-	    holt_atomic_read(&t->nr_out))
-		return 0;
 	for (k = 0; k < nr; k++) {
 		u32 id = order[k];
 
@@ -1896,15 +1905,17 @@ static int reclaim_finish(struct holt_tree *t, const u32 *order, u32 nr,
  *
  * For a background worker between foreground operations.  Rebuilds, in
  * the order of holt_tree_compact() (children first), the frames in memory
- * that are a quarter garbage, and those with tombstones while the tree is
- * not known dense or has frames marked by deletes; a small child frame
- * with tombstones is folded into its parent when both fit.  Once no frame
- * holds a tombstone, a tree that lost density gets it back as after
- * holt_tree_compact() (reclaim_finish(); not beyond
- * HOLT_RECLAIM_PROVE_FRAMES frames, where the walk would hold the tree too
- * long: holt_tree_compact() then).  Frames out of memory are left alone.
- * A dense tree with a few tombstones is left as it is: its listings do not
- * suffer, and a frame is rebuilt once a quarter of it can be given back.
+ * that are a quarter garbage; those with tombstones while the tree is not
+ * known dense or has frames marked by deletes, if it can be proved dense
+ * again (all its frames in memory, at most HOLT_RECLAIM_PROVE_FRAMES of
+ * them, where the walk would hold the tree too long:
+ * holt_tree_compact() then); and child frames that deletes left small or
+ * empty, which fold into their parents when both fit (an empty one
+ * always).  Once no frame holds a tombstone, a tree that lost density gets
+ * it back as after holt_tree_compact() (reclaim_finish()).  Frames out of
+ * memory are left alone.  A dense tree with a few tombstones is left as
+ * it is: its listings do not suffer, and a frame is rebuilt once a quarter
+ * of it can be given back.
  *
  * Context: the caller holds the tree exclusively; allocates.
  * Return: 1 when frames are left to rebuild (call again), 0 when nothing
@@ -1912,6 +1923,7 @@ static int reclaim_finish(struct holt_tree *t, const u32 *order, u32 nr,
  */
 int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
 {
+	bool provable = reclaim_provable(t);
 	u32 *order, nr, k, tombs = 0;
 	u8 *parents;
 	int err = 0, more = 0;
@@ -1928,7 +1940,7 @@ int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
 	for (k = 0; k < nr; k++) {
 		u32 id = order[k];
 		u8 *f = tree_frame(t, id);
-		int why = f ? reclaim_why(t, id, f) : RECLAIM_NONE;
+		int why = f ? reclaim_why(t, id, f, provable) : RECLAIM_NONE;
 
 		if (why == RECLAIM_NONE)
 			continue;
@@ -1951,7 +1963,7 @@ int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
 	for (k = 0; k < nr && !more; k++)
 		if (tree_frame(t, order[k]))
 			tombs += hdr32(t->frames[order[k]], HDR_TOMBS);
-	if (!more && !tombs && (!t->dense || t->marked))
+	if (!more && !tombs && (!t->dense || t->marked) && provable)
 		err = reclaim_finish(t, order, nr, parents, rebuilt);
 out_order:
 	holt_port_free(order);

@@ -247,6 +247,43 @@ static void dead_bodies(void)
 	harness_case_ok();
 }
 
+/*
+ * A tree of more frames than a density proof may walk: deletes that take
+ * density away leave their tombstones to holt_tree_compact(), but frames
+ * a quarter garbage are still rebuilt.
+ */
+static void too_big_to_prove(void)
+{
+	struct holt_tree_config cfg = { .seq = &seq, .data_budget = 4096 };
+	u8 v[48] = { 0 };
+	char k[24];
+	u32 i, n = 0;
+
+	harness_phase = "too big to prove";
+	T = holt_tree_create(&cfg);
+	CHECK(T, "create");
+	for (i = 0; T->nr_frames <= HOLT_RECLAIM_PROVE_FRAMES + 64; i++, n++) {
+		snprintf(k, sizeof(k), "x%03u/%05u", i % 600, i);
+		CHECK_EQ(holt_tree_put(T, (const u8 *)k, (u32)strlen(k), v,
+				       sizeof(v), 0, 0, NULL), 0);
+	}
+	CHECK_EQ(holt_tree_compact(T), 0);
+	/* whole directories, and one key in seven of twenty others */
+	for (i = 0; i < n; i++) {
+		if (i % 600 >= 10 && (i % 600 >= 30 || i % 7 != 3))
+			continue;
+		snprintf(k, sizeof(k), "x%03u/%05u", i % 600, i);
+		CHECK_EQ(holt_tree_delete(T, (const u8 *)k, (u32)strlen(k), 0,
+					  0), 0);
+	}
+	reclaim_all(8);
+	CHECK(!T->dense || T->marked, "proved dense: too small a tree");
+	CHECK_EQ(frames_garbage(), 0);
+	CHECK(tombstones() > 0, "chased every tombstone of a big tree");
+	holt_tree_destroy(T);
+	harness_case_ok();
+}
+
 /* Allocation failures: -ENOMEM, the keys unchanged, then it finishes. */
 static void alloc_failures(void)
 {
@@ -282,6 +319,7 @@ int main(void)
 	lost_density();
 	left_alone();
 	dead_bodies();
+	too_big_to_prove();
 	alloc_failures();
 	CHECK_EQ(holt_port_live_allocs, 0);
 	return harness_done();
