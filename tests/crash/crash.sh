@@ -4,17 +4,19 @@
 # crash.sh - power cuts of the VM in the middle of sync writes.
 #
 # Each round boots the VM on the same disk image with a writer that
-# attaches the store (sync mode) and loops: a put of "pN/kI" and an atomic
-# batch of "bN/I/x" and "bN/I/y", printing "ACK ..." on its standard output
-# after each reply.  QEMU is killed (SIGKILL) at a random moment; what the
-# host received of that output is the list of acknowledged operations.  A
-# second boot attaches the store (recovery) and dumps it; the host checks
-# that every acknowledged put is present with its value, that every batch
-# is present entirely or not at all (acknowledged ones entirely), and the
-# VM harness fails the check boot on any Oops, WARNING or other dirty
-# kernel log line.  After each recovery, holt-fsck must find the image
-# consistent and holt-dump (offline replay) must print what the kernel
-# dumped.
+# attaches the store (sync mode) and loops: a put of "pN/kI", a put and a
+# delete of "dN/kI" (so that the store's background reclaim rebuilds
+# frames while the cuts come), and an atomic batch of "bN/I/x" and
+# "bN/I/y", printing "ACK ..." on its standard output after each reply.
+# QEMU is killed (SIGKILL) at a random moment; what the host received of
+# that output is the list of acknowledged operations.  A second boot
+# attaches the store (recovery) and dumps it; the host checks that every
+# acknowledged put is present with its value, every acknowledged delete's
+# key absent, that every batch is present entirely or not at all
+# (acknowledged ones entirely), and the VM harness fails the check boot
+# on any Oops, WARNING or other dirty kernel log line.  After each
+# recovery, holt-fsck must find the image consistent and holt-dump
+# (offline replay) must print what the kernel dumped.
 #
 # Usage: tests/crash/crash.sh [CUTS]   (default 3; CUT_MIN/CUT_MAX seconds,
 # default 3 and 12, counted from the writer's start)
@@ -43,6 +45,8 @@ holt attach /dev/vda --name p || exit 1
 i=0
 while :; do
 	holt -s p put "p$n/k$i" "v$n-$i" && echo "ACK put p$n/k$i v$n-$i"
+	holt -s p put "d$n/k$i" gone && holt -s p del "d$n/k$i" &&
+		echo "ACK del d$n/k$i"
 	printf 'put b%s/%s/x X%s\nput b%s/%s/y Y%s\n' "$n" "$i" "$i" "$n" "$i" "$i" |
 		holt -s p batch && echo "ACK batch b$n/$i"
 	i=$((i + 1))
@@ -98,6 +102,9 @@ for r in $(seq 1 "$CUTS"); do
 				}
 				if (a[2] == "batch" && (val[a[3] "/x"] == "" || val[a[3] "/y"] == "")) {
 					print "lost batch " a[3]; nbad++
+				}
+				if (a[2] == "del" && (a[3] in val)) {
+					print "deleted key back " a[3]; nbad++
 				}
 			}
 			for (k in val) {
