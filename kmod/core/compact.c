@@ -946,7 +946,7 @@ static int spill_choose(const u8 *f, const u32 *sz, struct spill_pick *pk,
  * depth @blen below the Base bytes @base.
  */
 static u32 find_parent_by(struct holt_tree *t, u32 xid, const u8 *base,
-			  u32 blen, u8 b0, u16 *node)
+			  u32 blen, u8 b0, u16 *node, bool resident)
 {
 	u32 fid = HOLT_ROOT_FRAME, d = 0, hops = 0;
 	const u8 *f = t->frames[fid];
@@ -979,7 +979,14 @@ static u32 find_parent_by(struct holt_tree *t, u32 xid, const u8 *base,
 				*node = cur;
 				return fid;
 			}
-			if (tree_frame_get(t, id, &nf) || ++hops > t->nr_frames)
+			if (resident) {
+				nf = tree_frame(t, id);
+				if (!nf)
+					return 0;
+			} else if (tree_frame_get(t, id, &nf)) {
+				return 0;
+			}
+			if (++hops > t->nr_frames)
 				return 0;
 			f = nf;
 			fid = (u32)id;
@@ -992,13 +999,16 @@ static u32 find_parent_by(struct holt_tree *t, u32 xid, const u8 *base,
 }
 
 /*
- * The frame holding the Blob that leads to frame @xid, 0 if not found;
+ * The frame holding the Blob that leads to frame @xid, 0 if not found
+ * (or, with @resident, when the way there crosses a frame out of memory,
+ * which is then not read back);
  * *@node gets the node whose entries point at that Blob.  The walk follows
  * the Base bytes of @xid, then a byte its root holds; a child frame whose
  * deletes left it empty holds none, so every byte is tried (a rare walk:
  * that frame is then folded away).
  */
-static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
+static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node,
+			bool resident)
 {
 	const u8 *x = t->frames[xid], *xr, *base;
 	u32 blen, fid, b;
@@ -1012,9 +1022,11 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node)
 	else if (xr[1] != HOLT_N_EMPTY)
 		return 0;
 	if (b0 >= 0)
-		return find_parent_by(t, xid, base, blen, (u8)b0, node);
+		return find_parent_by(t, xid, base, blen, (u8)b0, node,
+				      resident);
 	for (b = 0; b < 256; b++) {
-		fid = find_parent_by(t, xid, base, blen, (u8)b, node);
+		fid = find_parent_by(t, xid, base, blen, (u8)b, node,
+				     resident);
 		if (fid)
 			return fid;
 	}
@@ -1062,7 +1074,7 @@ static bool lift_check(struct holt_tree *t, u32 fid, struct spill_pick *pk)
 	n = sf + holt_dec(pk->node);
 	if (rd16(n + NODE_TERM))
 		return false;
-	pk->gid = find_parent(t, fid, &pk->gnode);
+	pk->gid = find_parent(t, fid, &pk->gnode, false);
 	if (!pk->gid)
 		return false;
 	gf = t->frames[pk->gid];
@@ -1265,7 +1277,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 	}
 	if (!err && fid != HOLT_ROOT_FRAME && pk->node == rd16(sf + HDR_ROOT) &&
 	    !pk->all) {
-		pk->gid = find_parent(t, fid, &pk->gnode);
+		pk->gid = find_parent(t, fid, &pk->gnode, false);
 		pk->sibling = pk->gid &&
 			frame_live(t->frames[pk->gid]) + 2 * HOLT_BLOB_SIZE <=
 			t->budget &&
@@ -1430,6 +1442,8 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
  * @nr: gets the number of ids
  * @parents: NULL, or @t->frames_cap bytes that get 1 for each frame found
  *	to be the parent of a frame in memory, 0 for the others
+ * @resident: read no frame back: a frame whose way to the root crosses one
+ *	out of memory counts as deepest
  *
  * For holt_tree_compact(): a parent rebuilt after its children sees the
  * bytes they lost, and drops the Blobs that now lead nowhere
@@ -1443,7 +1457,8 @@ int holt_spill_frame(struct holt_tree *t, u32 fid)
  * Return: the ids, to be freed with holt_port_free(), or NULL when memory
  * is short.
  */
-u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents)
+u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents,
+			bool resident)
 {
 	u32 count[CP_ORDER_DEPTHS + 1] = { 0 }, at[CP_ORDER_DEPTHS + 1];
 	u32 *depth, *order, id, x, d, n = 0;
@@ -1458,7 +1473,8 @@ u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents)
 	}
 	/* order[] holds each frame's parent (0: none found) until the sort */
 	for (id = HOLT_ROOT_FRAME + 1; id < t->frames_cap; id++)
-		order[id] = t->frames[id] ? find_parent(t, id, &node) : 0;
+		order[id] = t->frames[id] ?
+			    find_parent(t, id, &node, resident) : 0;
 	if (parents) {
 		memset(parents, 0, t->frames_cap);
 		for (id = HOLT_ROOT_FRAME + 1; id < t->frames_cap; id++)
@@ -1514,7 +1530,7 @@ int holt_merge_frame(struct holt_tree *t, u32 xid)
 
 	if (xid == HOLT_ROOT_FRAME || !tree_frame(t, xid))
 		return -EINVAL;
-	gid = find_parent(t, xid, &gnode);
+	gid = find_parent(t, xid, &gnode, false);
 	if (!gid)
 		return -ENOENT;
 	x = t->frames[xid];

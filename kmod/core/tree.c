@@ -1800,7 +1800,7 @@ int holt_tree_compact(struct holt_tree *t)
 	u32 *order, nr, k;
 	int err = 0;
 
-	order = holt_compact_order(t, &nr, NULL);
+	order = holt_compact_order(t, &nr, NULL, false);
 	if (!order)
 		return -ENOMEM;
 	for (k = 0; k < nr; k++) {
@@ -1932,7 +1932,7 @@ int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
 	parents = holt_port_alloc(t->frames_cap);
 	if (!parents)
 		return -ENOMEM;
-	order = holt_compact_order(t, &nr, parents);
+	order = holt_compact_order(t, &nr, parents, true);
 	if (!order) {
 		err = -ENOMEM;
 		goto out_parents;

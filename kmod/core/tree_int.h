@@ -236,7 +236,8 @@ int holt_compact_frame(struct holt_tree *t, u32 fid);
 int holt_tidy_frame(struct holt_tree *t, u32 fid);
 int holt_spill_frame(struct holt_tree *t, u32 fid);
 int holt_merge_frame(struct holt_tree *t, u32 fid);
-u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents);
+u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents,
+			bool resident);
 
 /* prefetch.c: walks of this many keys at most go together */
 #define HOLT_PREFETCH_MAX	32u

@@ -11,6 +11,8 @@
  */
 #include "tree.h"
 #include "tree_int.h"
+#include "tree_cache.h"
+#include "tree_load.h"
 #include "harness.h"
 
 #define BUCKETS	4
@@ -37,9 +39,9 @@ static u32 klen(u32 i)
 	return (u32)strlen(keys[i]);
 }
 
-static void tree_fill(void)
+static void tree_fill_budget(u32 budget)
 {
-	struct holt_tree_config cfg = { .seq = &seq, .data_budget = 16384 };
+	struct holt_tree_config cfg = { .seq = &seq, .data_budget = budget };
 	u8 v[48];
 	u32 i;
 
@@ -55,6 +57,11 @@ static void tree_fill(void)
 	CHECK_EQ(holt_tree_compact(T), 0);
 	CHECK(T->dense, "a tree nothing was deleted from");
 	CHECK(T->nr_frames > 20, "only %u frames", T->nr_frames);
+}
+
+static void tree_fill(void)
+{
+	tree_fill_budget(16384);
 }
 
 static void del(u32 i)
@@ -284,6 +291,75 @@ static void too_big_to_prove(void)
 	harness_case_ok();
 }
 
+/* Frame images for a loader, taken while the frames were clean. */
+static u8 *images[4096];
+static u64 image_reads;
+
+static int image_read(void *ctx, u32 id, void *buf)
+{
+	(void)ctx;
+	image_reads++;
+	CHECK(id < 4096 && images[id], "no image of frame %u", id);
+	memcpy(buf, images[id], HOLT_FRAME_SIZE);
+	return 0;
+}
+
+static const struct holt_frame_loader image_loader = { .read = image_read };
+
+/*
+ * The parent frames out of memory, their children in: the walk that
+ * orders the frames for a background reclaim reads none back (the one of
+ * holt_tree_compact() does).
+ */
+static void parents_out(void)
+{
+	u8 *parents;
+	u32 id, nr, out = 0, n;
+	u32 *order;
+
+	harness_phase = "parents out of memory";
+	tree_fill_budget(4096);
+	parents = calloc(1, T->frames_cap);
+	CHECK(parents, "calloc");
+	order = holt_compact_order(T, &nr, parents, false);
+	CHECK(order, "order");
+	holt_port_free(order);
+	CHECK(T->frames_cap <= 4096, "%u frame ids", T->frames_cap);
+	for (id = HOLT_ROOT_FRAME; id < T->frames_cap; id++) {
+		if (!T->frames[id])
+			continue;
+		images[id] = malloc(HOLT_FRAME_SIZE);
+		CHECK(images[id], "malloc");
+		CHECK_EQ(holt_tree_frame_copy_id(T, id, images[id]), 0);
+	}
+	holt_tree_set_loader(T, &image_loader);
+	for (id = HOLT_ROOT_FRAME + 1; id < T->frames_cap; id++)
+		if (parents[id] && T->frames[id]) {
+			CHECK_EQ(holt_tree_frame_evict(T, id), 0);
+			out++;
+		}
+	CHECK(out > 0, "no parent frame below the root: test too weak");
+	order = holt_compact_order(T, &nr, NULL, true);
+	CHECK(order, "order");
+	holt_port_free(order);
+	CHECK_EQ(image_reads, 0);
+	CHECK_EQ(holt_tree_reclaim(T, 4, &n), 0);
+	CHECK_EQ(image_reads, 0);
+	/* the foreground's order does read them back */
+	order = holt_compact_order(T, &nr, NULL, false);
+	CHECK(order, "order");
+	holt_port_free(order);
+	CHECK(image_reads > 0, "holt_tree_compact()'s order read nothing");
+	verify();
+	holt_tree_destroy(T);
+	for (id = 0; id < 4096; id++) {
+		free(images[id]);
+		images[id] = NULL;
+	}
+	free(parents);
+	harness_case_ok();
+}
+
 /* Allocation failures: -ENOMEM, the keys unchanged, then it finishes. */
 static void alloc_failures(void)
 {
@@ -320,6 +396,7 @@ int main(void)
 	left_alone();
 	dead_bodies();
 	too_big_to_prove();
+	parents_out();
 	alloc_failures();
 	CHECK_EQ(holt_port_live_allocs, 0);
 	return harness_done();
