@@ -1900,7 +1900,8 @@ static int reclaim_finish(struct holt_tree *t, const u32 *order, u32 nr,
  * holt_tree_reclaim() - give back what deletes left behind, a few frames
  *	at a time
  * @t: tree
- * @max: frames to rebuild at most in this call
+ * @max: frames to rebuild at most in this call (0 counts as 1); the last
+ *	call, which proves density, also tidies every marked frame
  * @rebuilt: gets the number of frames this call rebuilt or merged
  *
  * For a background worker between foreground operations.  Rebuilds, in
@@ -1929,6 +1930,8 @@ int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
 	int err = 0, more = 0;
 
 	*rebuilt = 0;
+	if (!max)
+		max = 1;
 	parents = holt_port_alloc(t->frames_cap);
 	if (!parents)
 		return -ENOMEM;
