@@ -665,7 +665,6 @@ int holt_store_put_key(struct holt_store *s, struct holt_store_tree *st,
 	if (err)
 		return err;
 	atomic64_inc(&st->puts);
-	holt_reclaim_kick(s);
 	c.version = v;
 	return holt_store_log_commit(s, &c);
 }
@@ -741,6 +740,7 @@ int holt_store_rename_key(struct holt_store *s, struct holt_store_tree *st,
 	if (err)
 		return err;
 	atomic64_inc(&st->puts);
+	holt_reclaim_kick(s);
 	c.version = v;
 	return holt_store_log_commit(s, &c);
 }

@@ -4,7 +4,8 @@
  * (kmod/reclaim.c) under lockdep and KASAN.  Deletes kick the work, which
  * gives the frames back and leaves every key and the tree's density as
  * they should be; reclaim_delay_ms 0 queues nothing; a detach with the
- * work queued cancels it.
+ * work queued cancels it; puts do not kick it, deletes, renames and
+ * batches do.
  */
 #include <kunit/test.h>
 #include <linux/jiffies.h>
@@ -178,10 +179,48 @@ static void holt_reclaim_detach_cancels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, holt_store_detach(RT_STORE), 0);
 }
 
+/* Puts do not kick the work; a delete, a rename and a batch do. */
+static void holt_reclaim_kicks(struct kunit *test)
+{
+	struct holt_batch_op op = {
+		.op = HOLT_BOP_PUT, .key = (const u8 *)"n/1", .klen = 3,
+		.val = (const u8 *)"v", .vlen = 1,
+	};
+	struct rt_ctx *c = test->priv;
+	struct delayed_work *w;
+	struct holt_store_tree *st;
+	bool after_put, after_del, after_mv, after_batch;
+	u32 failed;
+	int err;
+
+	holt_reclaim_delay_ms = 60000;
+	st = rt_fill(test);
+	w = &c->s->reclaim_work;
+	holt_store_write_lock(c->s);
+	after_put = delayed_work_pending(w);
+	err = holt_store_del_key(c->s, st, (const u8 *)"d00/f0000", 9, 0, 0);
+	after_del = delayed_work_pending(w);
+	cancel_delayed_work(w);
+	err = err ?: holt_store_rename_key(c->s, st, (const u8 *)"d00/f0001",
+					   9, (const u8 *)"m/1", 3, false,
+					   NULL);
+	after_mv = delayed_work_pending(w);
+	cancel_delayed_work(w);
+	err = err ?: holt_store_batch(c->s, st, &op, 1, &failed);
+	after_batch = delayed_work_pending(w);
+	holt_store_write_unlock(c->s);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_FALSE(test, after_put);
+	KUNIT_EXPECT_TRUE(test, after_del);
+	KUNIT_EXPECT_TRUE(test, after_mv);
+	KUNIT_EXPECT_TRUE(test, after_batch);
+}
+
 static struct kunit_case holt_reclaim_test_cases[] = {
 	KUNIT_CASE(holt_reclaim_gives_back),
 	KUNIT_CASE(holt_reclaim_off),
 	KUNIT_CASE(holt_reclaim_detach_cancels),
+	KUNIT_CASE(holt_reclaim_kicks),
 	{}
 };
 
