@@ -3,11 +3,13 @@
  * test_reclaim.c - holt_tree_reclaim(), the background worker's step:
  * what deletes leave behind is given back a few frames at a time, the
  * tree ends as holt_tree_compact() would leave it (dense again, no
- * tombstone, no mark), its keys and listings unchanged, and a dense tree
- * with a few tombstones is left alone.
+ * tombstone, no mark), its keys and listings unchanged; a dense tree with
+ * a few tombstones is left alone, and so are the tombstones of a tree too
+ * big to prove dense; frames out of memory are not read back; allocation
+ * failures change nothing.
  *
  * Keys are path-shaped, "bNN/pNN/sNN/fNNNN", at a 16 KiB budget so that
- * they span a few hundred frames, checked against a sorted oracle.
+ * they span a few dozen frames, checked against a sorted oracle.
  */
 #include "tree.h"
 #include "tree_int.h"
