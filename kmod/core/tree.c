@@ -1042,13 +1042,23 @@ int holt_tree_put(struct holt_tree *t, const u8 *key, u32 klen,
 
 /* ---- deletion ---- */
 
+/*
+ * Frame @fid (@f) is a child frame with less than a quarter of the budget
+ * live: worth folding into its parent (holt_merge_frame() decides whether
+ * both fit).
+ */
+static bool frame_small(const struct holt_tree *t, u32 fid, const u8 *f)
+{
+	return fid != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4;
+}
+
 static void maintain(struct holt_tree *t, u32 fid)
 {
 	u8 *f = tree_frame(t, fid);
 
 	if (t->no_maint || !f)
 		return;
-	if (fid != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4) {
+	if (frame_small(t, fid, f)) {
 		holt_merge_frame(t, fid);
 		return;
 	}
@@ -1809,8 +1819,7 @@ int holt_tree_compact(struct holt_tree *t)
 
 		if (!f)
 			continue;	/* merged into its parent already */
-		if (i != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4 &&
-		    !holt_merge_frame(t, i))
+		if (frame_small(t, i, f) && !holt_merge_frame(t, i))
 			continue;
 		f = tree_frame(t, i);
 		if (!f)
@@ -1854,16 +1863,13 @@ static bool reclaim_provable(struct holt_tree *t)
 static int reclaim_why(struct holt_tree *t, u32 fid, const u8 *f,
 		       bool provable)
 {
-	u32 live = frame_live(f);
-	bool child = fid != HOLT_ROOT_FRAME;
-
-	if (frame_used(f) - live >= t->budget / 4)
+	if (frame_used(f) - frame_live(f) >= t->budget / 4)
 		return RECLAIM_REBUILD;
 	if (hdr32(f, HDR_TOMBS) &&
 	    ((provable && (!t->dense || t->marked)) ||
-	     (child && live < t->budget / 4)))
+	     frame_small(t, fid, f)))
 		return RECLAIM_REBUILD;
-	if (child && !hdr32(f, HDR_LEAVES))
+	if (fid != HOLT_ROOT_FRAME && !hdr32(f, HDR_LEAVES))
 		return RECLAIM_FOLD;
 	return RECLAIM_NONE;
 }
@@ -1951,8 +1957,7 @@ int holt_tree_reclaim(struct holt_tree *t, u32 max, u32 *rebuilt)
 			more = 1;
 			break;
 		}
-		if (id != HOLT_ROOT_FRAME && frame_live(f) < t->budget / 4 &&
-		    !holt_merge_frame(t, id)) {
+		if (frame_small(t, id, f) && !holt_merge_frame(t, id)) {
 			(*rebuilt)++;
 			continue;
 		}
