@@ -82,10 +82,14 @@ static struct holt_store_tree *rt_fill(struct kunit *test)
 	return st;
 }
 
-/* Delete every key but each tenth: every frame is mostly tombstones. */
-static void rt_delete_most(struct kunit *test, struct holt_store_tree *st)
+/*
+ * rt_fill(), then every key but each tenth deleted: every frame is mostly
+ * tombstones.
+ */
+static struct holt_store_tree *rt_fill_delete_most(struct kunit *test)
 {
 	struct rt_ctx *c = test->priv;
+	struct holt_store_tree *st = rt_fill(test);
 	char key[32];
 	int d, f, kl, err = 0;
 
@@ -100,6 +104,7 @@ static void rt_delete_most(struct kunit *test, struct holt_store_tree *st)
 		}
 	holt_store_write_unlock(c->s);
 	KUNIT_ASSERT_EQ(test, err, 0);
+	return st;
 }
 
 static void rt_stats(struct holt_store *s, struct holt_store_tree *st,
@@ -110,6 +115,21 @@ static void rt_stats(struct holt_store *s, struct holt_store_tree *st,
 	holt_store_read_unlock(s);
 }
 
+/* Keys under @prefix (@plen bytes). */
+static u64 rt_count(struct kunit *test, struct holt_store_tree *st,
+		    const char *prefix, u32 plen)
+{
+	struct rt_ctx *c = test->priv;
+	u64 n = 0;
+	int err;
+
+	holt_store_read_lock(c->s);
+	err = holt_store_count(st, (const u8 *)prefix, plen, 0, &n);
+	holt_store_read_unlock(c->s);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	return n;
+}
+
 /* The work gives the frames back; the keys and listings stay. */
 static void holt_reclaim_gives_back(struct kunit *test)
 {
@@ -117,12 +137,9 @@ static void holt_reclaim_gives_back(struct kunit *test)
 	struct holt_tree_stats before, after;
 	struct holt_store_tree *st;
 	unsigned long end;
-	u64 n;
-	int err;
 
 	holt_reclaim_delay_ms = 10;
-	st = rt_fill(test);
-	rt_delete_most(test, st);
+	st = rt_fill_delete_most(test);
 	rt_stats(c->s, st, &before);
 	KUNIT_EXPECT_GT(test, before.tombstones, 0ull);
 	KUNIT_EXPECT_GT(test, before.frames, 4ull);
@@ -140,27 +157,19 @@ static void holt_reclaim_gives_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.hollow_frames, 0ull);
 	KUNIT_EXPECT_LT(test, after.frames, before.frames);
 	KUNIT_EXPECT_LT(test, after.data_used, before.data_used);
-	holt_store_read_lock(c->s);
-	err = holt_store_count(st, NULL, 0, 0, &n);
-	holt_store_read_unlock(c->s);
-	KUNIT_EXPECT_EQ(test, err, 0);
-	KUNIT_EXPECT_EQ(test, n, (u64)RT_DIRS * RT_FILES / 10);
-	holt_store_read_lock(c->s);
-	err = holt_store_count(st, (const u8 *)"d07/", 4, 0, &n);
-	holt_store_read_unlock(c->s);
-	KUNIT_EXPECT_EQ(test, err, 0);
-	KUNIT_EXPECT_EQ(test, n, (u64)RT_FILES / 10);
+	KUNIT_EXPECT_EQ(test, rt_count(test, st, NULL, 0),
+			(u64)RT_DIRS * RT_FILES / 10);
+	KUNIT_EXPECT_EQ(test, rt_count(test, st, "d07/", 4),
+			(u64)RT_FILES / 10);
 }
 
 /* reclaim_delay_ms 0: a delete queues nothing. */
 static void holt_reclaim_off(struct kunit *test)
 {
 	struct rt_ctx *c = test->priv;
-	struct holt_store_tree *st;
 
 	holt_reclaim_delay_ms = 0;
-	st = rt_fill(test);
-	rt_delete_most(test, st);
+	rt_fill_delete_most(test);
 	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&c->s->reclaim_work));
 }
 
@@ -168,11 +177,9 @@ static void holt_reclaim_off(struct kunit *test)
 static void holt_reclaim_detach_cancels(struct kunit *test)
 {
 	struct rt_ctx *c = test->priv;
-	struct holt_store_tree *st;
 
 	holt_reclaim_delay_ms = 60000;
-	st = rt_fill(test);
-	rt_delete_most(test, st);
+	rt_fill_delete_most(test);
 	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&c->s->reclaim_work));
 	holt_store_put(c->s);
 	c->s = NULL;
