@@ -999,13 +999,12 @@ static u32 find_parent_by(struct holt_tree *t, u32 xid, const u8 *base,
 }
 
 /*
- * The frame holding the Blob that leads to frame @xid, 0 if not found
- * (or, with @resident, when the way there crosses a frame out of memory,
- * which is then not read back);
- * *@node gets the node whose entries point at that Blob.  The walk follows
- * the Base bytes of @xid, then a byte its root holds; a child frame whose
- * deletes left it empty holds none, so every byte is tried (a rare walk:
- * that frame is then folded away).
+ * The frame holding the Blob that leads to frame @xid, 0 if not found (or,
+ * with @resident, when the way there crosses a frame out of memory, which
+ * is then not read back); *@node gets the node whose entries point at
+ * that Blob.  The walk follows the Base bytes of @xid, then a byte its
+ * root holds; a child frame whose deletes left it empty holds none, so
+ * every byte is tried (a rare walk: that frame is then folded away).
  */
 static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node,
 			bool resident)
