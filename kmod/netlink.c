@@ -1409,6 +1409,8 @@ static int holt_nl_put_stats(struct sk_buff *msg, struct holt_store_tree *st)
 			      HOLT_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_HOLLOW_FRAMES,
 			      ts.hollow_frames, HOLT_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, HOLT_STATS_A_CUTS, ts.cuts,
+			      HOLT_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, HOLT_STATS_A_HINT_BYTES, ts.hint_bytes,
 			      HOLT_STATS_A_PAD)) {
 		nla_nest_cancel(msg, nest);

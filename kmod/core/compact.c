@@ -1228,6 +1228,242 @@ static void sibling_apply(struct holt_tree *t, const struct spill_pick *pk,
 	}
 }
 
+/* ---- directory cuts ---- */
+
+/* Key bytes a cut moves up into the parent frame, at most. */
+#define CUT_LIFT_MAX	64u
+
+struct cut_pick {
+	u32 gid;		/* the parent frame */
+	u32 gslot;		/* offset of the parent entry's u16 */
+	u16 xblob;		/* the parent's Blob naming the frame */
+	u16 rest;		/* the body below the separator */
+	const u8 *rem;		/* bytes of a Prefix left after it */
+	u32 nrem;
+	u32 dead, dead_nodes;	/* the bodies a cut leaves unreachable */
+	u32 nlift;		/* key bytes between the root's and it */
+	u8 lift[CUT_LIFT_MAX];
+	u8 b0;			/* the byte of the root's one entry */
+};
+
+/*
+ * The body below the separator in the chain under child frame @x's root
+ * (@n): Prefixes and inner nodes with one child and no terminal, down to
+ * the one whose bytes hold HOLT_CUT_BYTE within CUT_LIFT_MAX bytes.
+ * Fills the chain's part of @ck; false when there is none.
+ */
+static bool cut_chain(const u8 *x, const u8 *n, struct cut_pick *ck)
+{
+	u16 c = 0;
+	int b;
+
+	if (!type_is_inner(n[1]) || node_count(n) != 1 || rd16(n + NODE_TERM))
+		return false;
+	b = node_next(n, 0, &c);
+	if (b < 0 || b == HOLT_CUT_BYTE)
+		return false;
+	ck->b0 = (u8)b;
+	ck->nlift = 0;
+	ck->nrem = 0;
+	ck->dead = body_size(n);
+	ck->dead_nodes = 1;
+	for (;;) {
+		n = x + holt_dec(c);
+		ck->dead += body_size(n);
+		ck->dead_nodes++;
+		if (n[1] == HOLT_N_PREFIX) {
+			u32 len = rd16(n + PFX_LEN), k;
+			const u8 *s = n + PFX_BYTES;
+
+			for (k = 0; k < len && s[k] != HOLT_CUT_BYTE; k++)
+				;
+			if (ck->nlift + k > CUT_LIFT_MAX)
+				return false;
+			memcpy(ck->lift + ck->nlift, s, k);
+			ck->nlift += k;
+			c = rd16(n + PFX_CHILD);
+			if (k < len) {
+				ck->rem = s + k + 1;
+				ck->nrem = len - k - 1;
+				break;
+			}
+			continue;
+		}
+		if (!type_is_inner(n[1]) || node_count(n) != 1 ||
+		    rd16(n + NODE_TERM))
+			return false;
+		b = node_next(n, 0, &c);
+		if (b == HOLT_CUT_BYTE)
+			break;
+		if (b < 0 || ck->nlift == CUT_LIFT_MAX)
+			return false;
+		ck->lift[ck->nlift++] = (u8)b;
+	}
+	ck->rest = c;
+	return x[holt_dec(c) + 1] != HOLT_N_BLOB;
+}
+
+/* Bytes the frame gains: a Base body, a Prefix of what is left, a Node4. */
+static u32 cut_need(u32 blen, const struct cut_pick *ck)
+{
+	return holt_align8(BASE_BYTES + blen + 1 + ck->nlift) +
+	       (ck->nrem ? pfx_size_len(ck->nrem) : 0) + HOLT_N4_SIZE;
+}
+
+/*
+ * Can child frame @xid be cut (holt_cut_frame()): the chain, room in the
+ * frame and in its parent for what each gains, and exactly one entry of
+ * the parent node naming the frame.  Fills @ck.
+ */
+static bool cut_check(struct holt_tree *t, u32 xid, struct cut_pick *ck)
+{
+	const u8 *x = t->frames[xid], *gf, *gn;
+	u32 blen = rd16(x + HDR_BASE_LEN), cnt = 0;
+	u16 c = 0, gnode;
+	int b;
+
+	if (!cut_chain(x, x + holt_dec(rd16(x + HDR_ROOT)), ck) ||
+	    blen + 1 + ck->nlift > HOLT_KEY_MAX ||
+	    frame_used(x) + cut_need(blen, ck) > t->budget ||
+	    hdr32(x, HDR_NODES) + 3 > HOLT_MAX_SLOTS)
+		return false;
+	ck->gid = find_parent(t, xid, &gnode, true);
+	if (!ck->gid)
+		return false;
+	gf = t->frames[ck->gid];
+	gn = gf + holt_dec(gnode);
+	b = 0;
+	while ((b = node_next(gn, (u32)b, &c)) >= 0) {
+		if (gf[holt_dec(c) + 1] == HOLT_N_BLOB &&
+		    holt_get_le64(gf + holt_dec(c) + BLOB_CHILD) == xid) {
+			if (b != ck->b0)
+				return false;
+			cnt++;
+			ck->xblob = c;
+		}
+		b++;
+	}
+	ck->gslot = node_slot(gn, ck->b0);
+	if (cnt != 1 || !ck->gslot)
+		return false;
+	ck->gslot += holt_dec(gnode);
+	return frame_used(gf) + HOLT_N4_SIZE + pfx_size_len(ck->nlift) <=
+	       t->budget && hdr32(gf, HDR_NODES) + 2 <= HOLT_MAX_SLOTS;
+}
+
+/* A Node4 holding only the separator, leading to @c, in frame @f. */
+static u16 cut_node(u8 *f, u16 c)
+{
+	u8 sep = HOLT_CUT_BYTE;
+
+	hdr32_add(f, HDR_NODES, 1);
+	return holt_enc(holt_node_build(f, HOLT_N_4, &sep, &c, 1, 0));
+}
+
+/* A Prefix of @len bytes leading to @c, in frame @f. */
+static u16 cut_prefix(u8 *f, const u8 *bytes, u32 len, u16 c)
+{
+	u32 off = holt_frame_alloc_body(f, pfx_size_len(len));
+
+	memset(f + off, 0, pfx_size_len(len));
+	f[off + 1] = HOLT_N_PREFIX;
+	wr16(f + off + PFX_LEN, (u16)len);
+	wr16(f + off + PFX_CHILD, c);
+	memcpy(f + off + PFX_BYTES, bytes, len);
+	hdr32_add(f, HDR_NODES, 1);
+	return holt_enc(off);
+}
+
+/*
+ * Cut frame @xid in place (checked by cut_check(), journal reserved): a
+ * Node4 for the separator becomes its root, the old root and chain are
+ * dead bodies, its Base grows by the bytes the parent takes; the parent's
+ * entry leads through them to the same Blob.  No leaf moves (hints stay
+ * true), and the new bodies are the frame's last and lead to all the
+ * others, so a frame that a rebuild laid out in post-order still is.
+ */
+static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
+{
+	u8 *x = t->frames[xid], *gf = t->frames[ck->gid], *path;
+	bool laid = tree_frame_laid(t, xid);
+	u16 top = ck->rest;
+	const u8 *base;
+	u32 blen, off;
+
+	holt_jnl_write(t, xid, 0, HDR_MUTABLE_END);
+	base = holt_frame_base(x, &blen);
+	off = holt_frame_alloc_body(x, holt_align8(BASE_BYTES + blen + 1 +
+						   ck->nlift));
+	path = x + off + BASE_BYTES;
+	if (blen)
+		memcpy(path, base, blen);
+	path[blen] = ck->b0;
+	memcpy(path + blen + 1, ck->lift, ck->nlift);
+	if (blen) {
+		hdr32_add(x, HDR_DEAD, (s32)holt_align8(BASE_BYTES + blen));
+		hdr32_add(x, HDR_NODES, -1);
+	}
+	x[off] = 0;
+	x[off + 1] = HOLT_N_BASE;
+	wr16(x + off + BASE_LEN, (u16)(blen + 1 + ck->nlift));
+	memset(path + blen + 1 + ck->nlift, 0,
+	       holt_align8(BASE_BYTES + blen + 1 + ck->nlift) - BASE_BYTES -
+	       (blen + 1 + ck->nlift));
+	wr16(x + HDR_BASE, holt_enc(off));
+	wr16(x + HDR_BASE_LEN, (u16)(blen + 1 + ck->nlift));
+	hdr32_add(x, HDR_NODES, 1);
+	if (ck->nrem)
+		top = cut_prefix(x, ck->rem, ck->nrem, top);
+	wr16(x + HDR_ROOT, cut_node(x, top));
+	hdr32_add(x, HDR_DEAD, (s32)ck->dead);
+	hdr32_add(x, HDR_NODES, -(s32)ck->dead_nodes);
+	if (laid)
+		t->meta[xid].laid = 1;
+
+	holt_jnl_write(t, ck->gid, 0, HDR_MUTABLE_END);
+	top = cut_node(gf, ck->xblob);
+	if (ck->nlift)
+		top = cut_prefix(gf, ck->lift, ck->nlift, top);
+	holt_jnl_write(t, ck->gid, ck->gslot, 2);
+	wr16(gf + ck->gslot, top);
+}
+
+/**
+ * holt_cut_frame() - move a child frame's top down to just below a '/'
+ * @t: tree
+ * @xid: frame id
+ *
+ * A child frame that holds one directory of its parent's node, say the
+ * entry '3' of "bucket-07/path-1" leading to "bucket-07/path-13/...",
+ * makes a listing of "bucket-07/" cross into it to learn where the name
+ * ends.  When the frame's root has that one entry and the bodies below it
+ * reach HOLT_CUT_BYTE without a branch, the parent's entry gets those
+ * bytes (a Prefix) and a Node4 holding the separator, whose entry is the
+ * frame's Blob, and the frame's root moves down to just below them: the
+ * listing rolls the directory up in the parent (holt_tree_scan()).  Done
+ * in place in both frames, a few small bodies each.  A frame of another
+ * shape, or where either frame lacks room, stays as it is.
+ *
+ * Context: the caller holds the tree exclusively; allocates.
+ * Return: 1 when the frame was cut, 0 when it stays, or -ENOMEM with the
+ * tree unchanged.
+ */
+int holt_cut_frame(struct holt_tree *t, u32 xid)
+{
+	struct cut_pick ck;
+	int err;
+
+	if (xid == HOLT_ROOT_FRAME || !tree_frame(t, xid) ||
+	    !cut_check(t, xid, &ck))
+		return 0;
+	err = holt_jnl_reserve(t, 512);
+	if (err)
+		return err;
+	cut_apply(t, xid, &ck);
+	t->cuts++;
+	return 1;
+}
+
 /*
  * One spillover of frame @fid.  With @lift_ok, returns -EAGAIN and the
  * parent frame in *@busy when a lift would do but the parent lacks room.
@@ -1373,6 +1609,9 @@ done:
 	if (!t->no_maint && fid != HOLT_ROOT_FRAME &&
 	    frame_live(t->frames[fid]) < t->budget / 4)
 		holt_merge_frame(t, fid);
+	/* a frame left with one directory: cut it below the '/' (or not) */
+	holt_cut_frame(t, xid);
+	holt_cut_frame(t, fid);
 	return 0;
 
 free_x:

@@ -1727,6 +1727,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 	struct holt_jnl j;
 	u64 seq0 = *t->seq, keys0 = t->nr_keys;
 	u64 sp0 = t->spills, cp0 = t->compactions, mg0 = t->merges;
+	u64 cut0 = t->cuts;
 	u32 hs[HOLT_PREFETCH_MAX] = { 0 };
 	bool dense0 = t->dense;
 	u32 i;
@@ -1763,6 +1764,7 @@ int holt_tree_batch(struct holt_tree *t, const struct holt_batch_op *ops,
 		t->spills = sp0;
 		t->compactions = cp0;
 		t->merges = mg0;
+		t->cuts = cut0;
 		t->dense = dense0;
 	} else {
 		jnl_commit(&j);
@@ -1798,7 +1800,8 @@ static void tree_redense(struct holt_tree *t)
  * @t: tree
  *
  * Child frames go before their parents (holt_compact_order()), so that a
- * parent drops the Blobs of bytes its children no longer hold.  With the
+ * parent drops the Blobs of bytes its children no longer hold; a child
+ * frame that holds one directory is cut below its '/' (holt_cut_frame()).  With the
  * tombstones gone, a tree that had deletes may become dense again
  * (holt_iter_dense()): delimiter scans roll up without going down.
  *
@@ -1825,8 +1828,11 @@ int holt_tree_compact(struct holt_tree *t)
 		if (!f)
 			continue;
 		err = holt_tidy_frame(t, i);
-		if (err)
+		if (!err)
+			err = holt_cut_frame(t, i);
+		if (err < 0)
 			break;
+		err = 0;
 	}
 	holt_port_free(order);
 	/* the tombstones are gone: every subtree may hold a live key again */
@@ -2057,6 +2063,7 @@ void holt_tree_get_stats(struct holt_tree *t, struct holt_tree_stats *st)
 	st->spills = t->spills;
 	st->compactions = t->compactions;
 	st->merges = t->merges;
+	st->cuts = t->cuts;
 	st->loads = (u64)holt_atomic_read(&t->loads);
 	st->evictions = t->evictions;
 	st->depth = tree_depth(t);

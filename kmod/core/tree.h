@@ -174,6 +174,7 @@ struct holt_tree_stats {
 	u64 spills;		/* spillovers since creation */
 	u64 compactions;
 	u64 merges;
+	u64 cuts;		/* child frames cut below a '/' (holt_cut_frame()) */
 	u64 loads;		/* frames read back through the loader */
 	u64 evictions;		/* frames evicted */
 	u64 hint_bytes;		/* memory of the hint table (hint.c) */

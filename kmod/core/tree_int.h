@@ -44,6 +44,14 @@ struct holt_fmeta {
 	u8 hollow_below;	/* and a Blob of it may lead to none */
 };
 
+/*
+ * The byte that ends a directory name in path-shaped keys: spillovers and
+ * compactions cut child frames right below it (holt_cut_frame()), so that
+ * a listing with it as the delimiter rolls a directory held by a child
+ * frame up in the parent.
+ */
+#define HOLT_CUT_BYTE	'/'
+
 struct holt_tree {
 	u64 *seq;
 	u32 budget;		/* usable data bytes per frame */
@@ -57,7 +65,7 @@ struct holt_tree {
 	struct holt_hint_table hints;
 	u32 epochs;		/* the last frame epoch given out */
 	u64 nr_keys;
-	u64 spills, compactions, merges, evictions;
+	u64 spills, compactions, merges, evictions, cuts;
 	struct holt_jnl *jnl;	/* non-NULL while a batch applies */
 	struct holt_jnl spare;	/* journal buffer kept between batches */
 	bool no_maint;		/* no merges (inside batches) */
@@ -236,6 +244,7 @@ int holt_compact_frame(struct holt_tree *t, u32 fid);
 int holt_tidy_frame(struct holt_tree *t, u32 fid);
 int holt_spill_frame(struct holt_tree *t, u32 fid);
 int holt_merge_frame(struct holt_tree *t, u32 fid);
+int holt_cut_frame(struct holt_tree *t, u32 xid);
 u32 *holt_compact_order(struct holt_tree *t, u32 *nr, u8 *parents,
 			bool resident);
 

@@ -1805,12 +1805,13 @@ static void print_stats(const char *name, double t0)
 
 	holt_tree_get_stats(T, &st);
 	printf("  %-14s %6.1fs keys %llu frames %llu depth %u spills %llu "
-	       "compactions %llu merges %llu fill %.0f%%\n", name,
+	       "compactions %llu merges %llu cuts %llu fill %.0f%%\n", name,
 	       now() - t0, (unsigned long long)st.keys,
 	       (unsigned long long)st.frames, st.depth,
 	       (unsigned long long)st.spills,
 	       (unsigned long long)st.compactions,
 	       (unsigned long long)st.merges,
+	       (unsigned long long)st.cuts,
 	       st.data_capacity ? 100.0 * st.data_live / st.data_capacity : 0);
 	fflush(stdout);
 }

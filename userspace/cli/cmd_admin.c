@@ -298,7 +298,7 @@ static const struct {
 	F(data_capacity), F(tombstones), F(spills), F(compactions),
 	F(merges), F(depth), F(gets), F(puts), F(dels), F(scans),
 	F(resident), F(loads), F(evictions), F(hint_bytes), F(dense),
-	F(hollow_frames),
+	F(hollow_frames), F(cuts),
 #undef F
 };
 

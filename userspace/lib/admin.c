@@ -286,7 +286,7 @@ int holt_tree_drop(struct holt *h, const char *store, const char *tree)
 
 static const struct nla_policy holt_stats_policy[HOLT_STATS_A_MAX + 1] = {
 	[HOLT_STATS_A_KEYS ... HOLT_STATS_A_SCANS] = { .type = NLA_U64 },
-	[HOLT_STATS_A_RESIDENT ... HOLT_STATS_A_HOLLOW_FRAMES] = {
+	[HOLT_STATS_A_RESIDENT ... HOLT_STATS_A_CUTS] = {
 		.type = NLA_U64 },
 };
 
@@ -317,6 +317,7 @@ static int holt_stats_reply(struct holt *h, const struct nlmsghdr *nlh,
 		[HOLT_STATS_A_HINT_BYTES] = &s->hint_bytes,
 		[HOLT_STATS_A_DENSE] = &s->dense,
 		[HOLT_STATS_A_HOLLOW_FRAMES] = &s->hollow_frames,
+		[HOLT_STATS_A_CUTS] = &s->cuts,
 	};
 	int i;
 

@@ -696,6 +696,7 @@ struct holt_stats {
 	uint64_t hint_bytes;
 	uint64_t dense;
 	uint64_t hollow_frames;
+	uint64_t cuts;
 };
 
 /**
