@@ -11,7 +11,14 @@
  * shrinks inner nodes with hysteresis (256->48 at <= 37 children, 48->16 at
  * <= 12, 16->4 at <= 3), turns a node with a single child into a Prefix
  * (or lets a lone leaf move up: lazy expansion) and joins chains of
- * prefixes.  Bodies are laid out children first, parents last.
+ * prefixes.  Bodies are laid out children first, parents last, but in
+ * two runs: the *directory bodies* (inner nodes and Prefixes with a '/'
+ * in their bytes or below them, or a Blob below them) go to the top of
+ * the frame as they finish and are moved down behind the rest when the
+ * copy ends (cp_pack()).  A listing of a directory's subdirectories then
+ * reads one short run of memory instead of a body between every two
+ * directories' files, and a directory's files with their nodes stay one
+ * run of their own (scan_linear() reads them straight).
  *
  * Spillover: the subtree sizes of the frame are summed, the walk goes down
  * from the root into any child holding more than half of the live bytes,
@@ -74,6 +81,13 @@ struct cp_ctx {
 	u32 fold_id;		/* child frame folded in, 0 none */
 	bool tidy;		/* drop Blobs that lead nowhere (holt_tidy_frame()) */
 	u64 max_seq;
+	/*
+	 * Directory bodies go to the top of the frame, downwards from
+	 * @up_top, until cp_run() ends and moves them down behind the rest
+	 * (cp_pack()); @upper is where they begin then.
+	 */
+	u32 up_top;
+	u32 upper;
 };
 
 static bool bit_test(const u8 *map, u32 b)
@@ -86,13 +100,50 @@ static void bit_set(u8 *map, u32 b)
 	map[b >> 3] |= (u8)(1u << (b & 7));
 }
 
+/* Room for @size more bytes below the directory bodies? */
+static bool cp_room(struct cp_ctx *cx, u32 size)
+{
+	return size <= cx->up_top - hdr32(cx->df, HDR_USED);
+}
+
+/* A body of @size bytes: with the directory bodies (@up) or below them. */
+static u32 cp_alloc_as(struct cp_ctx *cx, u32 size, bool up)
+{
+	u32 off;
+
+	if (!cp_room(cx, size))
+		return 0;
+	if (up) {
+		cx->up_top -= size;
+		off = cx->up_top;
+	} else {
+		off = holt_frame_alloc_body(cx->df, size);
+	}
+	hdr32_add(cx->df, HDR_NODES, 1);
+	return off;
+}
+
 static u32 cp_alloc(struct cp_ctx *cx, u32 size)
 {
-	u32 off = holt_frame_alloc_body(cx->df, size);
+	return cp_alloc_as(cx, size, false);
+}
 
-	if (off)
-		hdr32_add(cx->df, HDR_NODES, 1);
-	return off;
+/*
+ * Does the copied body @r lead to a directory: a Blob (the child frame
+ * holds more of the tree), or an inner node or Prefix put with the
+ * directory bodies.  A leaf is taken for a file: reading its key for a
+ * HOLT_CUT_BYTE cost 4 % more instructions in an insert's rebuilds, and
+ * a directory holding one file is rare.  (The layout is only an order:
+ * a body taken for the wrong kind costs a listing some time, never an
+ * answer; see scan_linear().)
+ */
+static bool cp_dir(struct cp_ctx *cx, u16 r)
+{
+	u8 t = cx->df[holt_dec(r) + 1];
+
+	if (t == HOLT_N_LEAF)
+		return false;
+	return t == HOLT_N_BLOB || holt_dec(r) >= cx->up_top;
 }
 
 static int cp_leaf(struct cp_ctx *cx, const u8 *l, u16 *out)
@@ -271,10 +322,12 @@ static bool cp_is_top(struct cp_ctx *cx, u16 enc)
 }
 
 /*
- * Put @len bytes in front of the prefix @r (which is in the destination).
- * Returns the resulting enc, or 0 with -ENOSPC.
+ * Put @len bytes in front of the prefix @r (which is in the destination),
+ * a directory body or not (@up).  Returns the resulting enc, or 0 with
+ * -ENOSPC.
  */
-static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len)
+static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len,
+		      bool up)
 {
 	u8 *rn = cx->df + holt_dec(r);
 	u32 rlen = rd16(rn + PFX_LEN), nlen = rlen + len, off;
@@ -282,10 +335,11 @@ static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len)
 
 	if (nlen > HOLT_KEY_MAX)
 		return 0;
-	if (cp_is_top(cx, r)) {
+	if (!up && cp_is_top(cx, r)) {
 		u32 grow = pfx_size_len(nlen) - pfx_size_len(rlen);
 
-		if (grow && !holt_frame_alloc_body(cx->df, grow))
+		if (grow && (!cp_room(cx, grow) ||
+			     !holt_frame_alloc_body(cx->df, grow)))
 			return 0;
 		memmove(rn + PFX_BYTES + len, rn + PFX_BYTES, rlen);
 		memcpy(rn + PFX_BYTES, bytes, len);
@@ -295,7 +349,7 @@ static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len)
 		wr16(rn + PFX_LEN, (u16)nlen);
 		return r;
 	}
-	off = cp_alloc(cx, pfx_size_len(nlen));
+	off = cp_alloc_as(cx, pfx_size_len(nlen), up);
 	if (!off)
 		return 0;
 	nn = cx->df + off;
@@ -312,9 +366,9 @@ static u16 cp_prepend(struct cp_ctx *cx, u16 r, const u8 *bytes, u32 len)
 }
 
 static u16 cp_new_prefix(struct cp_ctx *cx, const u8 *bytes, u32 len,
-			 u16 child)
+			 u16 child, bool up)
 {
-	u32 off = cp_alloc(cx, pfx_size_len(len));
+	u32 off = cp_alloc_as(cx, pfx_size_len(len), up);
 	u8 *n;
 
 	if (!off)
@@ -328,10 +382,13 @@ static u16 cp_new_prefix(struct cp_ctx *cx, const u8 *bytes, u32 len,
 	return holt_enc(off);
 }
 
-/* A Prefix of source frame @sf whose child became @r. */
-static int cp_finish_prefix(struct cp_ctx *cx, const u8 *n, u16 r, u16 *out)
+/* The Prefix entry @e, whose child became @r. */
+static int cp_finish_prefix(struct cp_ctx *cx, const struct cp_ent *e, u16 r,
+			    u16 *out)
 {
+	const u8 *n = e->sf + holt_dec(e->src);
 	u32 len = rd16(n + PFX_LEN);
+	bool up;
 	u8 t;
 
 	*out = 0;
@@ -342,10 +399,11 @@ static int cp_finish_prefix(struct cp_ctx *cx, const u8 *n, u16 r, u16 *out)
 		*out = r;
 		return 0;
 	}
+	up = memchr(n + PFX_BYTES, HOLT_CUT_BYTE, len) || cp_dir(cx, r);
 	if (t == HOLT_N_PREFIX)
-		*out = cp_prepend(cx, r, n + PFX_BYTES, len);
+		*out = cp_prepend(cx, r, n + PFX_BYTES, len, up);
 	else
-		*out = cp_new_prefix(cx, n + PFX_BYTES, len, r);
+		*out = cp_new_prefix(cx, n + PFX_BYTES, len, r, up);
 	return *out ? 0 : -ENOSPC;
 }
 
@@ -367,7 +425,8 @@ static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 	const u8 *n = e->sf + holt_dec(e->src);
 	u32 cnt = cx->rlen - e->rbase, i, off;
 	struct cp_res *r = cnt ? cx->res + e->rbase : NULL;
-	u8 b;
+	bool up = false;
+	u8 b, type;
 
 	*out = 0;
 	if (!e->keep) {
@@ -380,12 +439,13 @@ static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 			u8 t = cx->df[holt_dec(c) + 1];
 
 			b = r[0].byte;
+			up = b == HOLT_CUT_BYTE || cp_dir(cx, c);
 			if (t == HOLT_N_LEAF)
 				*out = c;
 			else if (t == HOLT_N_PREFIX)
-				*out = cp_prepend(cx, c, &b, 1);
+				*out = cp_prepend(cx, c, &b, 1, up);
 			else
-				*out = cp_new_prefix(cx, &b, 1, c);
+				*out = cp_new_prefix(cx, &b, 1, c, up);
 			return *out ? 0 : -ENOSPC;
 		}
 	} else if (!cnt && !e->term) {
@@ -394,13 +454,13 @@ static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 	for (i = 0; i < cnt; i++) {
 		cx->bytes[i] = r[i].byte;
 		cx->kids[i] = r[i].dst;
+		up = up || r[i].byte == HOLT_CUT_BYTE || cp_dir(cx, r[i].dst);
 	}
-	off = holt_node_build(cx->df, cp_shrink(type_is_inner(n[1]) ?
-				n[1] : HOLT_N_4, cnt), cx->bytes, cx->kids,
-			      cnt, e->term);
+	type = cp_shrink(type_is_inner(n[1]) ? n[1] : HOLT_N_4, cnt);
+	off = cp_alloc_as(cx, inner_size(type), up);
 	if (!off)
 		return -ENOSPC;
-	hdr32_add(cx->df, HDR_NODES, 1);
+	holt_node_fill(cx->df + off, type, cx->bytes, cx->kids, cnt, e->term);
 	*out = holt_enc(off);
 	return 0;
 }
@@ -446,6 +506,67 @@ static int cp_spill_blob(struct cp_ctx *cx, u16 *out)
 	return 0;
 }
 
+/* Point the children of body @n that lie at or past @from @shift lower. */
+static void cp_pack_fix(u8 *n, u32 from, u32 shift)
+{
+	u32 slot, end;
+	u16 c;
+
+	switch (n[1]) {
+	case HOLT_N_PREFIX:
+		slot = PFX_CHILD;
+		end = PFX_CHILD + 2;
+		break;
+	case HOLT_N_4:
+		slot = N4_CHILD;
+		end = N4_CHILD + 2 * 4;
+		break;
+	case HOLT_N_16:
+		slot = N16_CHILD;
+		end = N16_CHILD + 2 * 16;
+		break;
+	case HOLT_N_48:
+		slot = N48_CHILD;
+		end = N48_CHILD + 2 * 48;
+		break;
+	case HOLT_N_256:
+		slot = N256_CHILD;
+		end = N256_CHILD + 2 * 256;
+		break;
+	default:
+		return;
+	}
+	for (; slot < end; slot += 2) {
+		c = rd16(n + slot);
+		if (c && holt_dec(c) >= from)
+			wr16(n + slot, holt_enc(holt_dec(c) - shift));
+	}
+}
+
+/*
+ * The copy is done: move the directory bodies from the top of the frame
+ * down behind the others (they were laid out there one after another,
+ * so they are read body by body), and point what points at them, and
+ * *@out, at their new place.
+ */
+static void cp_pack(struct cp_ctx *cx, u16 *out)
+{
+	u8 *f = cx->df;
+	u32 used = hdr32(f, HDR_USED), n = HOLT_FRAME_SIZE - cx->up_top;
+	u32 shift = cx->up_top - used, p;
+
+	cx->upper = used;
+	if (n) {
+		memmove(f + used, f + cx->up_top, n);
+		for (p = used; p < used + n; p += body_size(f + p))
+			cp_pack_fix(f + p, cx->up_top, shift);
+		hdr32_set(f, HDR_USED, used + n);
+		if (*out && holt_dec(*out) >= cx->up_top)
+			*out = holt_enc(holt_dec(*out) - shift);
+	}
+	cx->up_top = HOLT_FRAME_SIZE;
+}
+
 /*
  * Copy the subtree at @root of @sf into cx->df.  @keep: @root is a frame
  * root (inner node or EmptyRoot), which stays a node.  *@out gets the
@@ -457,6 +578,8 @@ static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
 	int err;
 
 	*out = 0;
+	cx->up_top = HOLT_FRAME_SIZE;
+	cx->upper = hdr32(cx->df, HDR_USED);
 	if (sf[holt_dec(root) + 1] == HOLT_N_EMPTY)
 		return 0;
 	err = cp_push(cx, sf, root, keep, filter);
@@ -478,7 +601,7 @@ static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
 				if (err)
 					return err;
 			}
-			err = cp_finish_prefix(cx, n, e->pres, &r);
+			err = cp_finish_prefix(cx, e, e->pres, &r);
 			if (!err)
 				err = cp_deliver(cx, r, out);
 			if (err)
@@ -541,6 +664,7 @@ static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
 		if (err)
 			return err;
 	}
+	cp_pack(cx, out);
 	return 0;
 }
 
@@ -633,29 +757,40 @@ static void mark_below(struct holt_tree *t, u32 dst, u32 src)
 	t->meta[dst].hollow_below |= t->meta[src].hollow_below;
 }
 
-static void frame_replace(struct holt_tree *t, u32 fid, u8 *nf)
+/*
+ * Frame @fid was laid out by cp_run(), its directory bodies from @upper
+ * on (tree_frame_laid()).
+ */
+static void frame_laid(struct holt_tree *t, u32 fid, u32 upper)
+{
+	t->meta[fid].laid = 1;
+	t->meta[fid].upper = upper;
+}
+
+static void frame_replace(struct holt_tree *t, u32 fid, u8 *nf, u32 upper)
 {
 	u8 *old = t->frames[fid];
 
 	tree_frame_install(t, fid, nf);
 	holt_jnl_frame(t, fid, old);
 	holt_hint_frame(t, fid);
-	t->meta[fid].laid = 1;	/* cp_run() lays bodies out in post-order */
+	frame_laid(t, fid, upper);
 }
 
 /* The new child frame @xid of a spillover gets its memory @xf. */
-static void frame_add(struct holt_tree *t, u32 xid, u8 *xf)
+static void frame_add(struct holt_tree *t, u32 xid, u8 *xf, u32 upper)
 {
 	tree_frame_install(t, xid, xf);
 	t->nr_frames++;
 	holt_jnl_frame(t, xid, NULL);
 	holt_hint_frame(t, xid);
-	t->meta[xid].laid = 1;
+	frame_laid(t, xid, upper);
 }
 
 static int compact_frame(struct holt_tree *t, u32 fid, bool tidy)
 {
 	struct cp_ctx *cx;
+	u32 upper;
 	u8 *nf;
 	int err;
 
@@ -668,10 +803,11 @@ static int compact_frame(struct holt_tree *t, u32 fid, bool tidy)
 	cx->t = t;
 	cx->tidy = tidy;
 	err = frame_rebuild(t, fid, cx, &nf);
+	upper = cx->upper;
 	cp_free(cx);
 	if (err)
 		return err;
-	frame_replace(t, fid, nf);
+	frame_replace(t, fid, nf, upper);
 	t->compactions++;
 	return 0;
 }
@@ -1105,9 +1241,12 @@ static bool lift_check(struct holt_tree *t, u32 fid, struct spill_pick *pk)
 	return true;
 }
 
-/* Frame @fid rebuilt with the node M minus the set as its root. */
+/*
+ * Frame @fid rebuilt with the node M minus the set as its root; *@upper
+ * gets where its directory bodies begin.
+ */
 static int lift_build(struct holt_tree *t, u32 fid, struct spill_pick *pk,
-		      u8 **out)
+		      u8 **out, u32 *upper)
 {
 	const u8 *sf = t->frames[fid];
 	struct cp_ctx *cx;
@@ -1136,6 +1275,7 @@ static int lift_build(struct holt_tree *t, u32 fid, struct spill_pick *pk,
 		goto free_cx;
 	}
 	*out = cx->df;
+	*upper = cx->upper;
 free_cx:
 	cp_free(cx);
 	return err;
@@ -1473,7 +1613,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 	struct cp_ctx *cx;
 	struct spill_pick *pk;
 	u8 *sf = t->frames[fid], *nf, *xf = NULL, *gf;
-	u32 *sz, xid;
+	u32 *sz, xid, xup, fup;
 	u16 root;
 	int err;
 
@@ -1544,13 +1684,14 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		err = frame_finish(cx, root);
 	if (err)
 		goto free_x;
+	xup = cx->upper;
 	if (pk->lift) {
-		err = lift_build(t, fid, pk, &nf);
+		err = lift_build(t, fid, pk, &nf, &fup);
 		if (err)
 			goto free_x;
-		frame_add(t, xid, xf);
+		frame_add(t, xid, xf, xup);
 		lift_apply(t, pk, sf, xid);
-		frame_replace(t, fid, nf);
+		frame_replace(t, fid, nf, fup);
 		t->spills++;
 		goto done;
 	}
@@ -1575,6 +1716,7 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 		err = frame_rebuild(t, fid, cx, &nf);
 		if (err)
 			goto free_x;
+		fup = cx->upper;
 		if (in_place) {
 			sibling_apply(t, pk, xid);
 			goto install;
@@ -1589,16 +1731,17 @@ static int spill_once(struct holt_tree *t, u32 fid, bool lift_ok, u32 *busy)
 			holt_port_frame_free(nf, HOLT_FRAME_SIZE);
 			goto free_x;
 		}
-		frame_replace(t, pk->gid, gf);
+		frame_replace(t, pk->gid, gf, cx->upper);
 	} else {
 		/* the moved entries point at one Blob in this frame */
 		err = frame_rebuild(t, fid, cx, &nf);
 		if (err)
 			goto free_x;
+		fup = cx->upper;
 	}
 install:
-	frame_add(t, xid, xf);
-	frame_replace(t, fid, nf);
+	frame_add(t, xid, xf, xup);
+	frame_replace(t, fid, nf, fup);
 	t->spills++;
 done:
 	mark_below(t, xid, fid);
@@ -1762,7 +1905,7 @@ int holt_merge_frame(struct holt_tree *t, u32 xid)
 {
 	struct cp_ctx *cx;
 	u16 gnode;
-	u32 gid;
+	u32 gid, upper;
 	u8 *nf, *x;
 	int err;
 
@@ -1788,10 +1931,11 @@ int holt_merge_frame(struct holt_tree *t, u32 xid)
 	cx->t = t;
 	cx->fold_id = xid;
 	err = frame_rebuild(t, gid, cx, &nf);
+	upper = cx->upper;
 	cp_free(cx);
 	if (err)
 		return err;
-	frame_replace(t, gid, nf);
+	frame_replace(t, gid, nf, upper);
 	mark_below(t, gid, xid);
 	tree_frame_install(t, xid, NULL);
 	t->nr_frames--;

@@ -229,14 +229,30 @@ void holt_node_set_child(u8 *n, u8 b, u16 child)
 u32 holt_node_build(u8 *f, u8 type, const u8 *bytes, const u16 *kids,
 		    u32 n, u16 term)
 {
-	u32 size = inner_size(type), off, i;
-	u8 *nd;
+	u32 off = holt_frame_alloc_body(f, inner_size(type));
 
-	off = holt_frame_alloc_body(f, size);
-	if (!off)
-		return 0;
-	nd = f + off;
-	memset(nd, 0, size);
+	if (off)
+		holt_node_fill(f + off, type, bytes, kids, n, term);
+	return off;
+}
+
+/**
+ * holt_node_fill() - write an inner node into a body allocated for it
+ * @nd: inner_size(@type) bytes of a frame
+ * @type: HOLT_N_4 .. HOLT_N_256, large enough for @n
+ * @bytes: sorted child bytes
+ * @kids: child encs
+ * @n: number of children
+ * @term: enc of the terminal leaf or 0
+ *
+ * Context: any.
+ */
+void holt_node_fill(u8 *nd, u8 type, const u8 *bytes, const u16 *kids,
+		    u32 n, u16 term)
+{
+	u32 i;
+
+	memset(nd, 0, inner_size(type));
 	nd[1] = type;
 	wr16(nd + NODE_TERM, term);
 	switch (type) {
@@ -263,7 +279,6 @@ u32 holt_node_build(u8 *f, u8 type, const u8 *bytes, const u16 *kids,
 		nd[0] = (u8)n;
 		break;
 	}
-	return off;
 }
 
 /**

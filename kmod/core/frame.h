@@ -510,6 +510,8 @@ void holt_node_set_child(u8 *n, u8 b, u16 child);
 u32 holt_node_grow(u8 *f, const u8 *old);
 u32 holt_node_build(u8 *f, u8 type, const u8 *bytes, const u16 *kids,
 		    u32 n, u16 term);
+void holt_node_fill(u8 *nd, u8 type, const u8 *bytes, const u16 *kids,
+		    u32 n, u16 term);
 u8 holt_node_type_for(u32 n);
 
 #endif /* HOLT_CORE_FRAME_H */

@@ -1101,7 +1101,8 @@ static int scan_seek(struct holt_iter *it, const struct holt_scan_args *a)
  * After leaf @l, which it_next_leaf() took in a frame laid out by a
  * rebuild (tree_frame_laid()), the rest of the subtrees of the entries on
  * the stack above some entry E of the same frame is one run of memory up
- * to E's own body, its leaves in key order among inner nodes' bodies.
+ * to E's own body, its leaves in key order among inner nodes' bodies,
+ * provided E is not a directory body (those lie together at the end).
  * Give those leaves to @fn straight from memory, without the stack, then
  * drop E and everything above it.  E is the lowest entry that, like every
  * entry above it, is a Node4 or Node16 of that frame above the floor that
@@ -1129,7 +1130,7 @@ static noinline int scan_linear(struct holt_iter *it,
 	struct holt_scan_item item = { 0 };
 	bool vals = !(a->flags & HOLT_SCAN_KEYS_ONLY);
 	u64 n = *nr, limit = a->limit;
-	u32 plen = it->plen, j = it->sp;
+	u32 plen = it->plen, j = it->sp, upper = it->t->meta[it->lfid].upper;
 	int delim = it->delim, r;
 
 	while (j > it->floor) {
@@ -1138,6 +1139,7 @@ static noinline int scan_linear(struct holt_iter *it,
 		u32 cnt, keys, kids, i;
 
 		if (e->f != f || e->hi != 255 || !e->term_done ||
+		    holt_dec(e->node) >= upper ||
 		    !node_sorted(nd, &cnt, &keys, &kids))
 			break;
 		/* a child to come lies behind: a Blob shared with one before */

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_cut.c - holt_cut_frame(): a child frame that holds one directory
- * is cut right below the '/' that ends the directory's name, so that a
- * listing of the directory above rolls it up in the parent frame without
- * reading the child.  Checked: cuts happen as the tree grows and most
- * child frames end up cut; listings of the directories above read no cut
- * frame (they are evicted and a loader counts reads); keys and listings
- * stay those of a sorted oracle; every frame image validates and a tree
- * opened from the images holds the same keys; a batch that rolls back
- * leaves every frame byte for byte as it was; deletes afterwards fold
- * and reclaim as before.
+ * test_cut.c - frames shaped for directory listings: holt_cut_frame()
+ * cuts a child frame that holds one directory right below the '/' that
+ * ends the directory's name, so that a listing of the directory above
+ * rolls it up in the parent frame without reading the child; a rebuild
+ * lays a frame's directory bodies out together at its end.  Checked:
+ * cuts happen as the tree grows and most child frames end up cut; every
+ * inner node and Prefix lies with the directory bodies exactly when a
+ * '/' or a Blob is below it; listings of the directories above read no
+ * cut frame (they are evicted and a loader counts reads); keys, listings
+ * and straight scans stay those of a sorted oracle; every frame image
+ * validates and a tree opened from the images holds the same keys; a
+ * batch that rolls back leaves every frame byte for byte as it was;
+ * deletes afterwards fold and reclaim as before.
  *
  * Keys are "bNN/pNN/sNN/fNNNN" put in a random order at a 16 KiB budget,
  * so that a directory of files fills about one frame.
@@ -133,7 +136,46 @@ static u32 list(const char *pfx)
 	return w.items;
 }
 
-/* Every key's value, and the listing of every directory, as the oracle. */
+struct flat {
+	const char *pfx;
+	u32 next;		/* the oracle's next key */
+};
+
+static int flat_cb(void *ctx, const struct holt_scan_item *it)
+{
+	struct flat *w = ctx;
+	u32 plen = (u32)strlen(w->pfx);
+
+	while (w->next < NKEYS && (!live[w->next] ||
+				   strncmp(keys[w->next], w->pfx, plen)))
+		w->next++;
+	CHECK(w->next < NKEYS, "more keys than the oracle under '%s'", w->pfx);
+	CHECK_MEM(it->key, it->klen, keys[w->next], klen(w->next));
+	w->next++;
+	return 0;
+}
+
+/* Every key under @pfx in order, no delimiter (long straight reads). */
+static void scan_flat(const char *pfx)
+{
+	struct holt_scan_args a = {
+		.prefix = (const u8 *)pfx,
+		.plen = (u32)strlen(pfx),
+		.delimiter = -1,
+	};
+	struct flat w = { .pfx = pfx };
+	u32 i;
+
+	CHECK_EQ(holt_tree_scan(T, &a, flat_cb, &w), 0);
+	for (i = w.next; i < NKEYS; i++)
+		CHECK(!live[i] || strncmp(keys[i], pfx, a.plen),
+		      "key %u missing under '%s'", i, pfx);
+}
+
+/*
+ * Every key's value, the listing of every directory, and the keys of the
+ * whole tree and of every bucket and path, as the oracle.
+ */
 static void verify(void)
 {
 	char pfx[16];
@@ -148,12 +190,15 @@ static void verify(void)
 			CHECK_EQ(ref.vlen, 8 + i % 40);
 	}
 	list("");
+	scan_flat("");
 	for (b = 0; b < BUCKETS; b++) {
 		snprintf(pfx, sizeof(pfx), "b%02u/", b);
 		list(pfx);
+		scan_flat(pfx);
 		for (p = 0; p < PATHS; p++) {
 			snprintf(pfx, sizeof(pfx), "b%02u/p%02u/", b, p);
 			list(pfx);
+			scan_flat(pfx);
 			for (s = 0; s < SUBS; s++) {
 				snprintf(pfx, sizeof(pfx), "b%02u/p%02u/s%02u/",
 					 b, p, s);
@@ -174,6 +219,42 @@ static bool frame_cut(u32 id, const u8 *f)
 	r = f + holt_dec(rd16(f + HDR_ROOT));
 	return type_is_inner(r[1]) && node_count(r) == 1 &&
 	       node_next(r, 0, &c) == HOLT_CUT_BYTE;
+}
+
+/*
+ * Does body @c of frame @f lead to a directory (a '/' in a node's bytes or
+ * a Prefix's, or a Blob, below it; leaves count as files)?  Checks on the
+ * way that each inner node or Prefix lies with the directory bodies, at
+ * or past @upper, exactly when it does.  Returns the answer.
+ */
+static bool layout_walk(const u8 *f, u16 c, u32 upper, u32 *dirs)
+{
+	const u8 *n = f + holt_dec(c);
+	bool dir = false;
+	u16 k = 0;
+	int b = 0;
+
+	switch (n[1]) {
+	case HOLT_N_LEAF:
+		return false;
+	case HOLT_N_BLOB:
+		return true;
+	case HOLT_N_PREFIX:
+		dir = memchr(n + PFX_BYTES, HOLT_CUT_BYTE, rd16(n + PFX_LEN)) ||
+		      layout_walk(f, rd16(n + PFX_CHILD), upper, dirs);
+		break;
+	default:
+		while ((b = node_next(n, (u32)b, &k)) >= 0) {
+			dir |= layout_walk(f, k, upper, dirs) ||
+			       b == HOLT_CUT_BYTE;
+			b++;
+		}
+	}
+	CHECK(dir == (holt_dec(c) >= upper),
+	      "a %s body at %u, directory bodies from %u",
+	      dir ? "directory" : "file", holt_dec(c), upper);
+	*dirs += dir;
+	return dir;
 }
 
 /* Sealed images of every frame: each validates, and opens as a tree. */
@@ -276,7 +357,7 @@ static u32 cuts_under(u8 **img, u32 nr, const char *pfx)
  */
 static void listings_stay_in_parent(void)
 {
-	u32 id, children = 0, cut = 0, nr, b, p, rolled;
+	u32 id, children = 0, cut = 0, nr, b, p, rolled, dirs = 0;
 	u8 **img;
 	char pfx[16];
 
@@ -293,6 +374,15 @@ static void listings_stay_in_parent(void)
 		CHECK_EQ(holt_cut_frame(T, id), 0);
 	}
 	CHECK(children >= 20, "only %u child frames", children);
+	/* the directory bodies of every frame lie together at its end */
+	for (id = HOLT_ROOT_FRAME; id < T->frames_cap; id++) {
+		if (!T->frames[id])
+			continue;
+		CHECK(tree_frame_laid(T, id), "frame %u not laid out", id);
+		layout_walk(T->frames[id], rd16(T->frames[id] + HDR_ROOT),
+			    T->meta[id].upper, &dirs);
+	}
+	CHECK(dirs >= children, "only %u directory bodies", dirs);
 	CHECK(cut * 4 >= children * 3, "%u of %u child frames cut", cut,
 	      children);
 	verify();
