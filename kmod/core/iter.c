@@ -492,7 +492,9 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
  * byte rolls up at once (the child is not read unless it may be a dead
  * leaf: it_dead_leaf()); a Blob is crossed; a
  * Prefix whose bytes hold the delimiter rolls up with them; an inner node
- * without a terminal is entered.  True with the common prefix in it->kb,
+ * without a terminal is entered, and when its first child is the
+ * delimiter's, that one rolls up with it at once (a child frame cut
+ * below a '/' hangs under a Node4 holding only the '/').  True with the common prefix in it->kb,
  * it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
  * terminal, a Prefix without the delimiter, a crossing that fails), which
  * it_next() takes from where this left off: a child is only taken once
@@ -513,8 +515,8 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 		struct it_ent *e = &it->st[it->sp - 1];
 		const u8 *f = e->f, *n = f + holt_dec(e->node), *x, *q;
 		u32 d = e->depth, fid = e->fid, len = 0;
-		u8 pos = e->pos;
-		u16 c;
+		u8 pos = e->pos, xpos = 0;
+		u16 c, xc;
 		int b;
 
 		if (!e->term_done || !type_is_inner(n[1]) || d < it->plen ||
@@ -554,6 +556,12 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 					return false;
 			} else if (!type_is_inner(x[1]) || rd16(x + NODE_TERM)) {
 				return false;
+			} else if (node_next_at(x, 0, &xpos, &xc) == delim) {
+				/* a node whose first child is the delimiter's */
+				if (d + 2 > it->kcap ||
+				    (dead && it_dead_leaf(it, f, xc)))
+					return false;
+				len = 1;
 			}
 		}
 		/* take the child */
@@ -567,6 +575,22 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 				bytes_copy(it->kb + d + 1, it->kcap - d - 1, q,
 					   len, f + HOLT_FRAME_SIZE);
 			it->roll_len = d + 1 + len;
+			it->roll_sp = it->sp;
+			return true;
+		}
+		if (len) {
+			/*
+			 * Give the delimiter's child out now, and leave the
+			 * node for its other children, if any (a Node4
+			 * holding only '/' above a child frame cut below it).
+			 */
+			it->kb[d + 1] = (u8)delim;
+			if (!node_sorted_last(x, xpos)) {
+				node_prefetch_kids(f, x);
+				it_push(it, f, fid, c, (u32)delim + 1, 255,
+					true, d + 1);	/* room checked */
+			}
+			it->roll_len = d + 2;
 			it->roll_sp = it->sp;
 			return true;
 		}
