@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # t90-bulk: load 100,000 paths, list them back with ls and dump, and compare
-# exactly; count, prefix listings and deletes at that size.
+# exactly; count, prefix listings and deletes at that size; directories cut
+# into child frames of their own.
 
 B=${BULK_KEYS:-100000}
 ok "attach --memory bulk" holt attach --memory bulk
@@ -42,6 +43,25 @@ grep -v '^/srv/vol03/' "$T_DIR/bulk.sorted" >"$T_DIR/rest.tsv"
 file_is "dump after the delete" "$T_DIR/rest.tsv" holt dump
 out_is "count /srv/vol03/ = 0" "0" holt count /srv/vol03/
 ok "detach bulk" holt detach bulk
+
+# Directories that fill a good part of a frame each end up in child frames
+# of their own, cut right below their '/' (holt stats: cuts), and the
+# listing of their parent still names every one of them.
+ok "attach --memory cut" holt attach --memory cut
+awk 'BEGIN { for (d = 0; d < 12; d++) for (i = 0; i < 1500; i++)
+	printf "/cut/dir%d/file-%05d\t%0100d\n", d, i, i }' >"$T_DIR/cut.tsv"
+ok "load 12 directories of 1,500 keys" holt -s cut load "$T_DIR/cut.tsv"
+cuts=$(holt -s cut stats | awk '$1 == "cuts" { print $2 }')
+check "  ... child frames were cut below a '/' (cuts $cuts)" \
+	[ "${cuts:-0}" -ge 1 ]
+cut -f1 "$T_DIR/cut.tsv" | cut -d/ -f1-3 | LC_ALL=C sort -u | sed 's|$|/|' \
+	>"$T_DIR/cut.dirs"
+file_is "  ... ls /cut/ --delimiter / names the 12 directories" \
+	"$T_DIR/cut.dirs" holt -s cut ls /cut/ --delimiter /
+grep '^/cut/dir7/' "$T_DIR/cut.tsv" | LC_ALL=C sort >"$T_DIR/cut.dir7"
+file_is "  ... ls /cut/dir7/ --values gives its 1,500 keys" "$T_DIR/cut.dir7" \
+	holt -s cut ls /cut/dir7/ --values
+ok "detach cut" holt detach cut
 
 # Memory comes back: attach, load everything, detach; the free memory
 # must return to within 2 MiB while the store held many megabytes of frames.
