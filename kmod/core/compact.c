@@ -14,8 +14,8 @@
  * prefixes.  Bodies are laid out children first, parents last, but in
  * two runs: the *directory bodies* (inner nodes and Prefixes with a '/'
  * in their bytes or below them, or a Blob below them) go to the top of
- * the frame as they finish and are moved down behind the rest when the
- * copy ends (cp_pack()).  A listing of a directory's subdirectories then
+ * the frame as they finish, downwards (so parents before children), and
+ * are moved down behind the rest when the copy ends (cp_pack()).  A listing of a directory's subdirectories then
  * reads one short run of memory instead of a body between every two
  * directories' files, and a directory's files with their nodes stay one
  * run of their own (scan_linear() reads them straight).
@@ -1519,8 +1519,8 @@ static u16 cut_prefix(u8 *f, const u8 *bytes, u32 len, u16 c)
  * Node4 for the separator becomes its root, the old root and chain are
  * dead bodies, its Base grows by the bytes the parent takes; the parent's
  * entry leads through them to the same Blob.  No leaf moves (hints stay
- * true), and the new bodies are the frame's last and lead to all the
- * others, so a frame that a rebuild laid out in post-order still is.
+ * true), and the new bodies are directory bodies at the frame's end, so
+ * a frame still as a rebuild laid it out stays so (tree_frame_laid()).
  */
 static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 {

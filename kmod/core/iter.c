@@ -494,8 +494,8 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
  * Prefix whose bytes hold the delimiter rolls up with them; an inner node
  * without a terminal is entered, and when its first child is the
  * delimiter's, that one rolls up with it at once (a child frame cut
- * below a '/' hangs under a Node4 holding only the '/').  True with the common prefix in it->kb,
- * it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
+ * below a '/' hangs under a Node4 holding only the '/').  True with the
+ * common prefix in it->kb, it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
  * terminal, a Prefix without the delimiter, a crossing that fails), which
  * it_next() takes from where this left off: a child is only taken once
  * this knows what to do with it.

@@ -1801,9 +1801,9 @@ static void tree_redense(struct holt_tree *t)
  *
  * Child frames go before their parents (holt_compact_order()), so that a
  * parent drops the Blobs of bytes its children no longer hold; a child
- * frame that holds one directory is cut below its '/' (holt_cut_frame()).  With the
- * tombstones gone, a tree that had deletes may become dense again
- * (holt_iter_dense()): delimiter scans roll up without going down.
+ * frame that holds one directory is cut below its '/' (holt_cut_frame()).
+ * With the tombstones gone, a tree that had deletes may become dense
+ * again (holt_iter_dense()): delimiter scans roll up without going down.
  *
  * Context: the caller holds the tree exclusively; allocates.
  * Return: 0 or -ENOMEM (the tree is unchanged by a failure).
