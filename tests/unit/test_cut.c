@@ -15,7 +15,7 @@
  * deletes afterwards fold and reclaim as before.
  *
  * Keys are "bNN/pNN/sNN/fNNNN" put in a random order at a 16 KiB budget,
- * so that a directory of files fills about one frame.
+ * so that a directory of files fills about half a frame.
  */
 #include "tree.h"
 #include "tree_int.h"
@@ -370,7 +370,7 @@ static void listings_stay_in_parent(void)
 			continue;
 		children++;
 		cut += frame_cut(id, T->frames[id]);
-		/* a cut frame is not cut again */
+		/* the compaction left none to cut (a cut one stays as it is) */
 		CHECK_EQ(holt_cut_frame(T, id), 0);
 	}
 	CHECK(children >= 20, "only %u child frames", children);
