@@ -369,16 +369,10 @@ static u16 cp_new_prefix(struct cp_ctx *cx, const u8 *bytes, u32 len,
 			 u16 child, bool up)
 {
 	u32 off = cp_alloc_as(cx, pfx_size_len(len), up);
-	u8 *n;
 
 	if (!off)
 		return 0;
-	n = cx->df + off;
-	memset(n, 0, pfx_size_len(len));
-	n[1] = HOLT_N_PREFIX;
-	wr16(n + PFX_LEN, (u16)len);
-	wr16(n + PFX_CHILD, child);
-	memcpy(n + PFX_BYTES, bytes, len);
+	holt_prefix_fill(cx->df + off, bytes, len, child);
 	return holt_enc(off);
 }
 
@@ -1169,6 +1163,45 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node,
 }
 
 /*
+ * The parent of child frame @fid, whose root has one entry, for byte @b0:
+ * *@gid its frame (0 when find_parent() finds none; with @resident as
+ * there), *@gnode the node, *@xblob the Blob naming @fid and *@gslot the
+ * offset in the parent frame of the entry's u16.  False when there is
+ * none, or when another entry of that node names @fid too.
+ */
+static bool parent_entry(struct holt_tree *t, u32 fid, u8 b0, bool resident,
+			 u32 *gid, u16 *gnode, u16 *xblob, u32 *gslot)
+{
+	const u8 *gf, *gn;
+	u32 cnt = 0;
+	u16 c = 0;
+	int b = 0;
+
+	*gid = find_parent(t, fid, gnode, resident);
+	if (!*gid)
+		return false;
+	gf = t->frames[*gid];
+	gn = gf + holt_dec(*gnode);
+	while ((b = node_next(gn, (u32)b, &c)) >= 0) {
+		if (gf[holt_dec(c) + 1] == HOLT_N_BLOB &&
+		    holt_get_le64(gf + holt_dec(c) + BLOB_CHILD) == fid) {
+			if (b != b0)
+				return false;
+			cnt++;
+			*xblob = c;
+		}
+		b++;
+	}
+	if (cnt != 1)
+		return false;
+	*gslot = node_slot(gn, b0);
+	if (!*gslot)
+		return false;
+	*gslot += holt_dec(*gnode);
+	return true;
+}
+
+/*
  * Lift (keeps the frame tree shallow): the chosen node M of frame @fid is
  * not its root, but the root leads to M through a chain of nodes with one
  * child and no terminal, and exactly one entry of the parent node names
@@ -1179,10 +1212,10 @@ static u32 find_parent(struct holt_tree *t, u32 xid, u16 *node,
  */
 static bool lift_check(struct holt_tree *t, u32 fid, struct spill_pick *pk)
 {
-	const u8 *sf = t->frames[fid], *gf, *gn, *n;
-	u16 cur = rd16(sf + HDR_ROOT), c = 0, xb = 0;
-	u32 cnt = 0, i;
-	int b, b0;
+	const u8 *sf = t->frames[fid], *n;
+	u16 cur = rd16(sf + HDR_ROOT), c = 0;
+	u32 i;
+	int b0;
 
 	n = sf + holt_dec(cur);
 	if (!type_is_inner(n[1]) || node_count(n) != 1)
@@ -1209,29 +1242,9 @@ static bool lift_check(struct holt_tree *t, u32 fid, struct spill_pick *pk)
 	n = sf + holt_dec(pk->node);
 	if (rd16(n + NODE_TERM))
 		return false;
-	pk->gid = find_parent(t, fid, &pk->gnode, false);
-	if (!pk->gid)
+	if (!parent_entry(t, fid, (u8)b0, false, &pk->gid, &pk->gnode,
+			  &pk->xblob, &pk->gslot))
 		return false;
-	gf = t->frames[pk->gid];
-	gn = gf + holt_dec(pk->gnode);
-	b = 0;
-	while ((b = node_next(gn, (u32)b, &c)) >= 0) {
-		if (gf[holt_dec(c) + 1] == HOLT_N_BLOB &&
-		    holt_get_le64(gf + holt_dec(c) + BLOB_CHILD) == fid) {
-			if (b != b0)
-				return false;
-			cnt++;
-			xb = c;
-		}
-		b++;
-	}
-	if (cnt != 1)
-		return false;
-	pk->xblob = xb;
-	pk->gslot = node_slot(gn, (u8)b0);
-	if (!pk->gslot)
-		return false;
-	pk->gslot += holt_dec(pk->gnode);
 	pk->lneed = HOLT_BLOB_SIZE + inner_size(holt_node_type_for(node_count(n)));
 	pk->lnodes = 2;
 	for (i = 0; i < pk->nchain; i++) {
@@ -1457,36 +1470,19 @@ static u32 cut_need(u32 blen, const struct cut_pick *ck)
  */
 static bool cut_check(struct holt_tree *t, u32 xid, struct cut_pick *ck)
 {
-	const u8 *x = t->frames[xid], *gf, *gn;
-	u32 blen = rd16(x + HDR_BASE_LEN), cnt = 0;
-	u16 c = 0, gnode;
-	int b;
+	const u8 *x = t->frames[xid], *gf;
+	u32 blen = rd16(x + HDR_BASE_LEN);
+	u16 gnode;
 
 	if (!cut_chain(x, x + holt_dec(rd16(x + HDR_ROOT)), ck) ||
 	    blen + 1 + ck->nlift > HOLT_KEY_MAX ||
 	    frame_used(x) + cut_need(blen, ck) > t->budget ||
 	    hdr32(x, HDR_NODES) + 3 > HOLT_MAX_SLOTS)
 		return false;
-	ck->gid = find_parent(t, xid, &gnode, true);
-	if (!ck->gid)
+	if (!parent_entry(t, xid, ck->b0, true, &ck->gid, &gnode, &ck->xblob,
+			  &ck->gslot))
 		return false;
 	gf = t->frames[ck->gid];
-	gn = gf + holt_dec(gnode);
-	b = 0;
-	while ((b = node_next(gn, (u32)b, &c)) >= 0) {
-		if (gf[holt_dec(c) + 1] == HOLT_N_BLOB &&
-		    holt_get_le64(gf + holt_dec(c) + BLOB_CHILD) == xid) {
-			if (b != ck->b0)
-				return false;
-			cnt++;
-			ck->xblob = c;
-		}
-		b++;
-	}
-	ck->gslot = node_slot(gn, ck->b0);
-	if (cnt != 1 || !ck->gslot)
-		return false;
-	ck->gslot += holt_dec(gnode);
 	return frame_used(gf) + HOLT_N4_SIZE + pfx_size_len(ck->nlift) <=
 	       t->budget && hdr32(gf, HDR_NODES) + 2 <= HOLT_MAX_SLOTS;
 }
@@ -1498,20 +1494,6 @@ static u16 cut_node(u8 *f, u16 c)
 
 	hdr32_add(f, HDR_NODES, 1);
 	return holt_enc(holt_node_build(f, HOLT_N_4, &sep, &c, 1, 0));
-}
-
-/* A Prefix of @len bytes leading to @c, in frame @f. */
-static u16 cut_prefix(u8 *f, const u8 *bytes, u32 len, u16 c)
-{
-	u32 off = holt_frame_alloc_body(f, pfx_size_len(len));
-
-	memset(f + off, 0, pfx_size_len(len));
-	f[off + 1] = HOLT_N_PREFIX;
-	wr16(f + off + PFX_LEN, (u16)len);
-	wr16(f + off + PFX_CHILD, c);
-	memcpy(f + off + PFX_BYTES, bytes, len);
-	hdr32_add(f, HDR_NODES, 1);
-	return holt_enc(off);
 }
 
 /*
@@ -1528,32 +1510,22 @@ static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 	bool laid = tree_frame_laid(t, xid);
 	u16 top = ck->rest;
 	const u8 *base;
-	u32 blen, off;
+	u32 blen;
 
 	holt_jnl_write(t, xid, 0, HDR_MUTABLE_END);
 	base = holt_frame_base(x, &blen);
-	off = holt_frame_alloc_body(x, holt_align8(BASE_BYTES + blen + 1 +
-						   ck->nlift));
-	path = x + off + BASE_BYTES;
+	path = holt_frame_new_base(x, blen + 1 + ck->nlift);	/* room checked */
 	if (blen)
 		memcpy(path, base, blen);
 	path[blen] = ck->b0;
 	memcpy(path + blen + 1, ck->lift, ck->nlift);
 	if (blen) {
+		/* the old Base is dead */
 		hdr32_add(x, HDR_DEAD, (s32)holt_align8(BASE_BYTES + blen));
 		hdr32_add(x, HDR_NODES, -1);
 	}
-	x[off] = 0;
-	x[off + 1] = HOLT_N_BASE;
-	wr16(x + off + BASE_LEN, (u16)(blen + 1 + ck->nlift));
-	memset(path + blen + 1 + ck->nlift, 0,
-	       holt_align8(BASE_BYTES + blen + 1 + ck->nlift) - BASE_BYTES -
-	       (blen + 1 + ck->nlift));
-	wr16(x + HDR_BASE, holt_enc(off));
-	wr16(x + HDR_BASE_LEN, (u16)(blen + 1 + ck->nlift));
-	hdr32_add(x, HDR_NODES, 1);
 	if (ck->nrem)
-		top = cut_prefix(x, ck->rem, ck->nrem, top);
+		top = holt_prefix_add(x, ck->rem, ck->nrem, top);
 	wr16(x + HDR_ROOT, cut_node(x, top));
 	hdr32_add(x, HDR_DEAD, (s32)ck->dead);
 	hdr32_add(x, HDR_NODES, -(s32)ck->dead_nodes);
@@ -1563,7 +1535,7 @@ static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 	holt_jnl_write(t, ck->gid, 0, HDR_MUTABLE_END);
 	top = cut_node(gf, ck->xblob);
 	if (ck->nlift)
-		top = cut_prefix(gf, ck->lift, ck->nlift, top);
+		top = holt_prefix_add(gf, ck->lift, ck->nlift, top);
 	holt_jnl_write(t, ck->gid, ck->gslot, 2);
 	wr16(gf + ck->gslot, top);
 }

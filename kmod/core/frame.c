@@ -88,21 +88,41 @@ u32 holt_frame_alloc_body(u8 *f, u32 size)
  */
 int holt_frame_set_base(u8 *f, const u8 *base, u32 len)
 {
-	u32 off;
+	u8 *b;
 
 	if (!len)
 		return 0;
-	off = holt_frame_alloc_body(f, holt_align8(BASE_BYTES + len));
-	if (!off)
+	b = holt_frame_new_base(f, len);
+	if (!b)
 		return -ENOSPC;
+	memcpy(b, base, len);
+	return 0;
+}
+
+/**
+ * holt_frame_new_base() - a new Base body of @len bytes for the frame
+ * @f: frame
+ * @len: depth of the root, 1 .. HOLT_KEY_MAX
+ *
+ * The header names the new body (a Base it named before is left for the
+ * caller to count dead); its bytes are zero until the caller fills them.
+ *
+ * Context: any.
+ * Return: the body's key bytes, or NULL if the frame is full.
+ */
+u8 *holt_frame_new_base(u8 *f, u32 len)
+{
+	u32 off = holt_frame_alloc_body(f, holt_align8(BASE_BYTES + len));
+
+	if (!off)
+		return NULL;
 	memset(f + off, 0, holt_align8(BASE_BYTES + len));
 	f[off + 1] = HOLT_N_BASE;
 	wr16(f + off + BASE_LEN, (u16)len);
-	memcpy(f + off + BASE_BYTES, base, len);
 	wr16(f + HDR_BASE, holt_enc(off));
 	wr16(f + HDR_BASE_LEN, (u16)len);
 	hdr32_add(f, HDR_NODES, 1);
-	return 0;
+	return f + off + BASE_BYTES;
 }
 
 /**
@@ -121,6 +141,43 @@ const u8 *holt_frame_base(const u8 *f, u32 *len)
 	if (!enc || !*len)
 		return NULL;
 	return f + holt_dec(enc) + BASE_BYTES;
+}
+
+/**
+ * holt_prefix_fill() - write a Prefix into a body allocated for it
+ * @n: pfx_size_len(@len) bytes of a frame
+ * @bytes: the Prefix's key bytes
+ * @len: how many, 1 .. HOLT_KEY_MAX
+ * @child: enc of its child, an inner node
+ *
+ * Context: any.
+ */
+void holt_prefix_fill(u8 *n, const u8 *bytes, u32 len, u16 child)
+{
+	memset(n, 0, pfx_size_len(len));
+	n[1] = HOLT_N_PREFIX;
+	wr16(n + PFX_LEN, (u16)len);
+	wr16(n + PFX_CHILD, child);
+	memcpy(n + PFX_BYTES, bytes, len);
+}
+
+/**
+ * holt_prefix_add() - allocate, fill and count a Prefix
+ * @f: frame with room for it (the caller checked)
+ * @bytes: the Prefix's key bytes
+ * @len: how many, 1 .. HOLT_KEY_MAX
+ * @child: enc of its child, an inner node
+ *
+ * Context: any.
+ * Return: the Prefix's enc.
+ */
+u16 holt_prefix_add(u8 *f, const u8 *bytes, u32 len, u16 child)
+{
+	u32 off = holt_frame_alloc_body(f, pfx_size_len(len));
+
+	holt_prefix_fill(f + off, bytes, len, child);
+	hdr32_add(f, HDR_NODES, 1);
+	return holt_enc(off);
 }
 
 /**

@@ -504,6 +504,7 @@ void holt_frame_copy_out(void *buf, const u8 *f);
 u32 holt_frame_alloc_body(u8 *f, u32 size);
 u32 holt_frame_csum(const u8 *f);
 int holt_frame_set_base(u8 *f, const u8 *base, u32 len);
+u8 *holt_frame_new_base(u8 *f, u32 len);
 const u8 *holt_frame_base(const u8 *f, u32 *len);
 void holt_node_add(u8 *n, u8 b, u16 child);
 void holt_node_set_child(u8 *n, u8 b, u16 child);
@@ -512,6 +513,8 @@ u32 holt_node_build(u8 *f, u8 type, const u8 *bytes, const u16 *kids,
 		    u32 n, u16 term);
 void holt_node_fill(u8 *nd, u8 type, const u8 *bytes, const u16 *kids,
 		    u32 n, u16 term);
+void holt_prefix_fill(u8 *n, const u8 *bytes, u32 len, u16 child);
+u16 holt_prefix_add(u8 *f, const u8 *bytes, u32 len, u16 child);
 u8 holt_node_type_for(u32 n);
 
 #endif /* HOLT_CORE_FRAME_H */

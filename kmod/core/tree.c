@@ -681,21 +681,6 @@ static u16 new_leaf(u8 *f, const u8 *key, u32 klen, const u8 *val, u32 vlen,
 	return holt_enc(off);
 }
 
-static u16 new_prefix(u8 *f, const u8 *bytes, u32 len, u16 child)
-{
-	u32 size = pfx_size_len(len);
-	u32 off = holt_frame_alloc_body(f, size);
-	u8 *n = f + off;
-
-	memset(n, 0, size);
-	n[1] = HOLT_N_PREFIX;
-	wr16(n + PFX_LEN, (u16)len);
-	wr16(n + PFX_CHILD, child);
-	memcpy(n + PFX_BYTES, bytes, len);
-	hdr32_add(f, HDR_NODES, 1);
-	return holt_enc(off);
-}
-
 /* A Node4 for two entries, either of which may be the terminal. */
 static u16 new_pair(u8 *f, int b1, u16 c1, int b2, u16 c2)
 {
@@ -863,7 +848,7 @@ static u16 put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 		nd = new_pair(f, lk == e ? -1 : ok[e], p->cur,
 			      klen == e ? -1 : key[e], lf);
 		if (p->m)
-			nd = new_prefix(f, key + d, p->m, nd);
+			nd = holt_prefix_add(f, key + d, p->m, nd);
 		set_slot(t, p, nd);
 		return lf;
 	}
@@ -873,11 +858,12 @@ static u16 put_apply(struct holt_tree *t, struct put_plan *p, const u8 *key,
 		lf = new_leaf(f, key, klen, val, vlen, seq);
 		pf = rd16(n + PFX_CHILD);
 		if (rest)
-			pf = new_prefix(f, n + PFX_BYTES + p->m + 1, rest, pf);
+			pf = holt_prefix_add(f, n + PFX_BYTES + p->m + 1, rest,
+					     pf);
 		nd = new_pair(f, n[PFX_BYTES + p->m], pf,
 			      d + p->m == klen ? -1 : key[d + p->m], lf);
 		if (p->m)
-			nd = new_prefix(f, n + PFX_BYTES, p->m, nd);
+			nd = holt_prefix_add(f, n + PFX_BYTES, p->m, nd);
 		set_slot(t, p, nd);
 		mark_dead(f, pfx_size_len(len));
 		return lf;
