@@ -294,7 +294,7 @@ static inline u32 holt_common_len(const u8 *a, const u8 *b, u32 n)
  * lowest flagged byte is exact (a false flag can only sit above a true
  * one), and the keys of a node are distinct.
  */
-static inline u32 n16_match(const u8 *k, u8 b)
+static __always_inline u32 n16_match(const u8 *k, u8 b)
 {
 	u64 pat = SWAR_ONES * b, w, m;
 

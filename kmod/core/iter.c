@@ -1235,10 +1235,153 @@ reseek:
 }
 
 /*
+ * Give out the common prefix in it->kb, it->roll_len bytes, unless the
+ * start-after bound keeps it out (the seek past the bound already keeps
+ * out every one a roll-up gives, but the loop's test is cheap).
+ *
+ * Return: 0 or @fn's non-zero return; *@stop at the limit.
+ */
+static __always_inline int roll_give(struct holt_iter *it,
+				     const struct holt_scan_args *a,
+				     holt_scan_fn fn, void *ctx, u64 *nr,
+				     bool *stop)
+{
+	struct holt_scan_item item = {
+		.key = it->kb,
+		.klen = it->roll_len,
+		.is_prefix = true,
+	};
+	int err;
+
+	if (a->start_after && key_cmp(it->kb, it->roll_len, a->start_after,
+				      a->salen) <= 0)
+		return 0;
+	err = fn(ctx, &item);
+	if (!err && a->limit && ++*nr >= a->limit)
+		*stop = true;
+	return err;
+}
+
+/* Is @x a Node4 or Node16 without a terminal holding only byte @b? */
+static __always_inline bool node_holds_only(const u8 *x, u8 b)
+{
+	return (x[1] == HOLT_N_4 || x[1] == HOLT_N_16) && x[0] == 1 &&
+	       !rd16(x + NODE_TERM) &&
+	       x[x[1] == HOLT_N_4 ? N4_KEYS : N16_KEYS] == b;
+}
+
+/*
+ * The siblings of a common prefix just given out that roll up without a
+ * step down, given out in one loop over the node's keys: a child under
+ * the delimiter's byte, a Prefix that holds the delimiter, and an inner
+ * node whose only child is the delimiter's (a child frame cut below its
+ * '/'), in this frame or, behind a Blob, in a child frame.  An upper
+ * level's listing is mostly such runs, which it_next_roll_as() would take
+ * one call and a dozen tests each.  The loop keeps its state in locals
+ * (@fn cannot reach the iterator, but the compiler does not know it) and
+ * leaves the iterator as it_next_roll_as() would after the last child it
+ * took; the first child that is anything else (a node to enter, a leaf, a
+ * crossing that fails) stops it before that child is taken, and
+ * it_next_roll() goes on from there.  Only in a dense tree without
+ * tombstones, where a subtree is given out without a look inside.
+ *
+ * Return: 0 or @fn's non-zero return; *@stop at the limit.
+ */
+static noinline int roll_siblings(struct holt_iter *it,
+				  const struct holt_scan_args *a,
+				  holt_scan_fn fn, void *ctx, u64 *nr,
+				  bool *stop)
+{
+	struct holt_scan_item item = { .is_prefix = true };
+	const u8 *sa = a->start_after, *f, *n;
+	u64 cnt_out = *nr, limit = a->limit;
+	u32 cnt, keys, kids, d, i, kcap = it->kcap, salen = a->salen;
+	u32 next, hi, pos, rl = 0;
+	int delim = it->delim, err = 0;
+	struct it_ent *e;
+	u8 *kb = it->kb;
+
+	if (!it->roll_len || it->sp > it->roll_sp || it->sp <= it->floor ||
+	    it->dead || it->pending || delim < 0 || !it->t->dense)
+		return 0;
+	e = &it->st[it->sp - 1];
+	f = e->f;
+	n = f + holt_dec(e->node);
+	d = e->depth;
+	next = e->next;
+	hi = e->hi;
+	pos = e->pos;
+	if (!e->term_done || d < it->plen || d + 2 > kcap ||
+	    !node_sorted(n, &cnt, &keys, &kids))
+		return 0;
+	for (i = pos; i < cnt; i++) {
+		u32 b = n[keys + i], len = 0, xfid = e->fid;
+		u16 c = rd16(n + kids + 2 * i);
+		const u8 *xf = f, *x = f + holt_dec(c);
+
+		if (b < next || b > hi)
+			break;
+		if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
+			if (b < hi)
+				it_peek_frame(it, f, n, i + 1);
+			if (it_cross(it, &xf, &xfid, &c, (u8)b) || !c)
+				break;	/* it_next_roll() tells what it was */
+			x = xf + holt_dec(c);
+		}
+		if (b == (u32)delim) {
+			/* the child itself is the common prefix */
+		} else if (x[1] == HOLT_N_PREFIX) {
+			u32 have = rd16(x + PFX_LEN);
+			const u8 *xend = xf + HOLT_FRAME_SIZE;
+
+			len = bytes_find(x + PFX_BYTES, have, (u8)delim, xend);
+			if (len == have || d + 2 + len > kcap)
+				break;
+			len++;
+			bytes_copy(kb + d + 1, kcap - d - 1, x + PFX_BYTES, len,
+				   xend);
+		} else if (node_holds_only(x, (u8)delim)) {
+			kb[d + 1] = (u8)delim;
+			len = 1;
+		} else {
+			break;
+		}
+		/* take the child, as it_next_roll_as() would */
+		kb[d] = (u8)b;
+		rl = d + 1 + len;
+		next = b + 1;
+		pos = i + 1;
+		if (sa && key_cmp(kb, rl, sa, salen) <= 0)
+			continue;
+		item.key = kb;
+		item.klen = rl;
+		err = fn(ctx, &item);
+		if (err)
+			break;
+		if (limit && ++cnt_out >= limit) {
+			*stop = true;
+			break;
+		}
+		if (b >= hi)
+			break;
+	}
+	if (pos > e->pos) {
+		e->pos = (u8)pos;
+		e->next = (u16)next;
+		if (next > hi || pos >= cnt)
+			it->sp--;	/* the last child: done with the node */
+		it->roll_len = rl;
+		it->roll_sp = it->sp;
+	}
+	*nr = cnt_out;
+	return err;
+}
+
+/*
  * After it_next_roll() gave out a common prefix, the ones that follow it
- * the same way go straight to @fn, without the scan's loop (an upper
- * level's listing is mostly such a run).  The start-after test is the
- * loop's: the seek past the bound already keeps every such prefix out.
+ * go straight to @fn, without the scan's loop (an upper level's listing
+ * is mostly such a run): runs of siblings from roll_siblings(), the rest
+ * one it_next_roll() at a time.
  *
  * Return: 0 or @fn's non-zero return; *@stop at the limit.
  */
@@ -1246,26 +1389,16 @@ static noinline int scan_roll(struct holt_iter *it,
 			      const struct holt_scan_args *a, holt_scan_fn fn,
 			      void *ctx, u64 *nr, bool *stop)
 {
-	struct holt_scan_item item = { .is_prefix = true };
-	u64 n = *nr;
-	int err = 0;
+	int err;
 
-	while (it_next_roll(it)) {
-		if (a->start_after && key_cmp(it->kb, it->roll_len,
-					      a->start_after, a->salen) <= 0)
-			continue;
-		item.key = it->kb;
-		item.klen = it->roll_len;
-		err = fn(ctx, &item);
-		if (err)
-			break;
-		if (a->limit && ++n >= a->limit) {
-			*stop = true;
-			break;
-		}
+	for (;;) {
+		err = roll_siblings(it, a, fn, ctx, nr, stop);
+		if (err || *stop || !it_next_roll(it))
+			return err;
+		err = roll_give(it, a, fn, ctx, nr, stop);
+		if (err || *stop)
+			return err;
 	}
-	*nr = n;
-	return err;
 }
 
 /**
