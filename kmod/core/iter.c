@@ -195,6 +195,42 @@ static __always_inline void bytes_copy(u8 *d, u32 room, const u8 *s, u32 len,
 		memcpy(d, s, len);
 }
 
+/* At most this many bytes of a first child's subtree: it_prefetch_first() */
+#define IT_FIRST_AHEAD	4096
+
+/*
+ * Inner node @n (at offset @off) of frame @fid is entered, its children to
+ * be visited from the first.  In a laid-out frame, below its directory
+ * bodies, a node's first child's subtree lies right before that child's
+ * body (children before their parent) and starts with its first leaf, so
+ * the walk down to that leaf waits for a miss at each level.  Ask for the
+ * subtree's lines at once instead, taking its size to be about that of
+ * the second child's (the distance between the two bodies, a quarter
+ * more), at most IT_FIRST_AHEAD bytes: the first item of a leaf
+ * directory's listing comes about a tenth of a microsecond sooner.
+ */
+static __always_inline void it_prefetch_first(struct holt_iter *it,
+					      const u8 *f, u32 fid, u32 off,
+					      const u8 *n)
+{
+	const u8 *x, *x1, *y;
+	u32 cnt, keys, kids, span;
+
+	if (!tree_frame_laid(it->t, fid) || off >= it->t->meta[fid].upper ||
+	    !node_sorted(n, &cnt, &keys, &kids) || cnt < 2)
+		return;
+	x = f + holt_dec(rd16(n + kids));
+	x1 = f + holt_dec(rd16(n + kids + 2));
+	if (x1 <= x || x <= f)
+		return;
+	span = (u32)(x1 - x) + (u32)(x1 - x) / 4;
+	if (span > IT_FIRST_AHEAD)
+		span = IT_FIRST_AHEAD;
+	y = x - f > span ? x - span : f;
+	for (; y < x; y += HOLT_CACHE_LINE)
+		holt_port_prefetch(y);
+}
+
 /*
  * Push whatever child @c of frame @f needs: reached by byte @b (-1: the
  * child of a Prefix), @depth key bytes above it.  A Blob's child frame
@@ -234,6 +270,7 @@ static __always_inline int it_enter(struct holt_iter *it, const u8 *f,
 			return -EUCLEAN;
 		/* a listing's directory entries, a leaf directory's leaves */
 		node_prefetch_kids(f, n);
+		it_prefetch_first(it, f, fid, holt_dec(c), n);
 		return it_push(it, f, fid, c, 0, 255, false, depth);
 	}
 }
