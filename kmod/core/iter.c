@@ -823,7 +823,11 @@ static int it_seek_start(struct holt_iter *it, const u8 *bound, u32 blen)
 /*
  * Position the iterator before the first key meeting the bound.  Every
  * entry it leaves on the stack lies on the bound's path, so the path
- * buffer of a delimiter scan is the bound's bytes.
+ * buffer of a delimiter scan is the bound's bytes.  SEEK_AFTER (past
+ * every key that starts with the bound: a page of a listing that starts
+ * after a common prefix) never goes below the bound's last byte, so a
+ * child frame that holds only keys under the bound is not entered (nor
+ * read back when it is out of memory).
  */
 static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 {
@@ -894,6 +898,8 @@ static int it_seek(struct holt_iter *it, const u8 *bound, u32 blen, int mode)
 		if (b < e->next || b > e->hi)
 			return 0;
 		e->next = (u16)(b + 1);
+		if (mode == SEEK_AFTER && d + 1 == blen)
+			return 0;	/* every key under b starts with the bound */
 		c = node_find(n, b);
 		if (!c)
 			return 0;

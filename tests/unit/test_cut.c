@@ -80,12 +80,15 @@ static void tree_fill(u32 n)
 	}
 }
 
+#define LIST_MAX	FILES	/* the longest listing: a sub's files */
+
 struct walk {
 	const char *pfx;	/* the listing's prefix */
 	u32 plen;
 	u32 next;		/* the oracle's next key */
 	char last[24];		/* the last item given out */
 	u32 items;
+	char got[LIST_MAX][24];	/* the items, for the paged listings */
 };
 
 /* The item the oracle has next for a listing with delimiter '/'. */
@@ -111,8 +114,61 @@ static int walk_cb(void *ctx, const struct holt_scan_item *it)
 	CHECK_EQ(it->is_prefix, slash != NULL);
 	memcpy(w->last, k, len);
 	w->last[len] = 0;
+	CHECK(w->items < LIST_MAX, "listing of '%s' too long", w->pfx);
+	memcpy(w->got[w->items], w->last, len + 1);
 	w->items++;
 	return 0;
+}
+
+struct page {
+	const struct walk *full;
+	u32 at;			/* the full listing's item expected next */
+	u32 items;		/* given out on this page */
+	char last[24];
+};
+
+static int page_cb(void *ctx, const struct holt_scan_item *it)
+{
+	struct page *pg = ctx;
+	const char *want = pg->full->got[pg->at];
+
+	CHECK(pg->at < pg->full->items, "a page of '%s' goes on past its end",
+	      pg->full->pfx);
+	CHECK_MEM(it->key, it->klen, want, strlen(want));
+	CHECK_EQ(it->is_prefix, want[strlen(want) - 1] == '/');
+	memcpy(pg->last, want, strlen(want) + 1);
+	pg->at++;
+	pg->items++;
+	return 0;
+}
+
+/*
+ * The listing @w took in one scan, again in pages of @limit items, each
+ * starting after the last item of the one before: the same items, no
+ * page longer than the limit (a run of rolled-up siblings stops at the
+ * limit and resumes from a seek past it).
+ */
+static void list_paged(const struct walk *w, u32 limit)
+{
+	struct holt_scan_args a = {
+		.prefix = (const u8 *)w->pfx,
+		.plen = w->plen,
+		.delimiter = '/',
+		.limit = limit,
+	};
+	struct page pg = { .full = w };
+	u32 pages = 0;
+
+	do {
+		a.start_after = pages ? (const u8 *)pg.last : NULL;
+		a.salen = pages ? (u32)strlen(pg.last) : 0;
+		pg.items = 0;
+		CHECK_EQ(holt_tree_scan(T, &a, page_cb, &pg), 0);
+		CHECK(pg.items <= limit, "a page of '%s' holds %u items",
+		      w->pfx, pg.items);
+		pages++;
+	} while (pg.items == limit);
+	CHECK_EQ(pg.at, w->items);
 }
 
 static u32 list(const char *pfx)
@@ -133,6 +189,10 @@ static u32 list(const char *pfx)
 			want++;
 	}
 	CHECK_EQ(want, 0);
+	if (w.items > 1) {
+		list_paged(&w, 1);
+		list_paged(&w, 3);
+	}
 	return w.items;
 }
 
