@@ -1336,13 +1336,13 @@ static noinline int roll_siblings(struct holt_iter *it,
 				  bool *stop)
 {
 	struct holt_scan_item item = { .is_prefix = true };
-	const u8 *sa = a->start_after, *f, *n;
-	u64 cnt_out = *nr, limit = a->limit;
-	u32 cnt, keys, kids, d, i, kcap = it->kcap, salen = a->salen;
+	const u8 *sa = a->start_after, *f, *n, *kp, *cp;
+	u64 cnt_out = *nr, last = a->limit ? a->limit : ~0ull;
+	u32 cnt, keys, kids, d, i, room, salen = a->salen;
 	u32 next, hi, pos, rl = 0;
 	int delim = it->delim, err = 0;
 	struct it_ent *e;
-	u8 *kb = it->kb;
+	u8 *kd;
 
 	if (!it->roll_len || it->sp > it->roll_sp || it->sp <= it->floor ||
 	    it->dead || it->pending || delim < 0 || !it->t->dense)
@@ -1354,17 +1354,23 @@ static noinline int roll_siblings(struct holt_iter *it,
 	next = e->next;
 	hi = e->hi;
 	pos = e->pos;
-	if (!e->term_done || d < it->plen || d + 2 > kcap ||
+	if (!e->term_done || d < it->plen || d + 2 > it->kcap ||
 	    !node_sorted(n, &cnt, &keys, &kids))
 		return 0;
+	kp = n + keys;
+	cp = n + kids;
+	kd = it->kb + d;	/* the child's byte goes here, its bytes after */
+	room = it->kcap - d - 1;
 	for (i = pos; i < cnt; i++) {
-		u32 b = n[keys + i], len = 0, xfid = e->fid;
-		u16 c = rd16(n + kids + 2 * i);
+		u32 b = kp[i], len = 0;
+		u16 c = rd16(cp + 2 * i);
 		const u8 *xf = f, *x = f + holt_dec(c);
 
 		if (b < next || b > hi)
 			break;
 		if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
+			u32 xfid = e->fid;
+
 			if (b < hi)
 				it_peek_frame(it, f, n, i + 1);
 			if (it_cross(it, &xf, &xfid, &c, (u8)b) || !c)
@@ -1378,30 +1384,29 @@ static noinline int roll_siblings(struct holt_iter *it,
 			const u8 *xend = xf + HOLT_FRAME_SIZE;
 
 			len = bytes_find(x + PFX_BYTES, have, (u8)delim, xend);
-			if (len == have || d + 2 + len > kcap)
+			if (len == have || len + 1 > room)
 				break;
 			len++;
-			bytes_copy(kb + d + 1, kcap - d - 1, x + PFX_BYTES, len,
-				   xend);
+			bytes_copy(kd + 1, room, x + PFX_BYTES, len, xend);
 		} else if (node_holds_only(x, (u8)delim)) {
-			kb[d + 1] = (u8)delim;
+			kd[1] = (u8)delim;
 			len = 1;
 		} else {
 			break;
 		}
 		/* take the child, as it_next_roll_as() would */
-		kb[d] = (u8)b;
+		kd[0] = (u8)b;
 		rl = d + 1 + len;
 		next = b + 1;
 		pos = i + 1;
-		if (sa && key_cmp(kb, rl, sa, salen) <= 0)
+		if (sa && key_cmp(kd - d, rl, sa, salen) <= 0)
 			continue;
-		item.key = kb;
+		item.key = kd - d;
 		item.klen = rl;
 		err = fn(ctx, &item);
 		if (err)
 			break;
-		if (limit && ++cnt_out >= limit) {
+		if (++cnt_out >= last) {
 			*stop = true;
 			break;
 		}
