@@ -130,10 +130,11 @@ struct page {
 static int page_cb(void *ctx, const struct holt_scan_item *it)
 {
 	struct page *pg = ctx;
-	const char *want = pg->full->got[pg->at];
+	const char *want;
 
 	CHECK(pg->at < pg->full->items, "a page of '%s' goes on past its end",
 	      pg->full->pfx);
+	want = pg->full->got[pg->at];
 	CHECK_MEM(it->key, it->klen, want, strlen(want));
 	CHECK_EQ(it->is_prefix, want[strlen(want) - 1] == '/');
 	memcpy(pg->last, want, strlen(want) + 1);
@@ -157,11 +158,13 @@ static void list_paged(const struct walk *w, u32 limit)
 		.limit = limit,
 	};
 	struct page pg = { .full = w };
+	char after[24];		/* the bound, apart from what the pages write */
 	u32 pages = 0;
 
 	do {
-		a.start_after = pages ? (const u8 *)pg.last : NULL;
-		a.salen = pages ? (u32)strlen(pg.last) : 0;
+		memcpy(after, pg.last, sizeof(after));
+		a.start_after = pages ? (const u8 *)after : NULL;
+		a.salen = pages ? (u32)strlen(after) : 0;
 		pg.items = 0;
 		CHECK_EQ(holt_tree_scan(T, &a, page_cb, &pg), 0);
 		CHECK(pg.items <= limit, "a page of '%s' holds %u items",
