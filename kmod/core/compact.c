@@ -503,34 +503,12 @@ static int cp_spill_blob(struct cp_ctx *cx, u16 *out)
 /* Point the children of body @n that lie at or past @from @shift lower. */
 static void cp_pack_fix(u8 *n, u32 from, u32 shift)
 {
-	u32 slot, end;
+	u32 slot, nr, i;
 	u16 c;
 
-	switch (n[1]) {
-	case HOLT_N_PREFIX:
-		slot = PFX_CHILD;
-		end = PFX_CHILD + 2;
-		break;
-	case HOLT_N_4:
-		slot = N4_CHILD;
-		end = N4_CHILD + 2 * 4;
-		break;
-	case HOLT_N_16:
-		slot = N16_CHILD;
-		end = N16_CHILD + 2 * 16;
-		break;
-	case HOLT_N_48:
-		slot = N48_CHILD;
-		end = N48_CHILD + 2 * 48;
-		break;
-	case HOLT_N_256:
-		slot = N256_CHILD;
-		end = N256_CHILD + 2 * 256;
-		break;
-	default:
+	if (!node_kid_slots(n, &slot, &nr))
 		return;
-	}
-	for (; slot < end; slot += 2) {
+	for (i = 0; i < nr; i++, slot += 2) {
 		c = rd16(n + slot);
 		if (c && holt_dec(c) >= from)
 			wr16(n + slot, holt_enc(holt_dec(c) - shift));

@@ -420,6 +420,41 @@ static inline int node_next(const u8 *n, u32 from, u16 *child)
 }
 
 /*
+ * Where inner node or Prefix @n keeps its children: the offset of the
+ * first slot (u16 encs, one after another) and how many slots there are
+ * (a Node4's or Node16's count, clamped; every slot of a Node48 or a
+ * Node256; a Prefix's one child).  The terminal is not among them.  False
+ * for bodies without children.
+ */
+static inline bool node_kid_slots(const u8 *n, u32 *first, u32 *nr)
+{
+	switch (n[1]) {
+	case HOLT_N_PREFIX:
+		*first = PFX_CHILD;
+		*nr = 1;
+		return true;
+	case HOLT_N_4:
+		*first = N4_CHILD;
+		*nr = n[0] > 4 ? 4 : n[0];
+		return true;
+	case HOLT_N_16:
+		*first = N16_CHILD;
+		*nr = n[0] > 16 ? 16 : n[0];
+		return true;
+	case HOLT_N_48:
+		*first = N48_CHILD;
+		*nr = 48;
+		return true;
+	case HOLT_N_256:
+		*first = N256_CHILD;
+		*nr = 256;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * A Node4's or Node16's child count (clamped to its capacity) and the
  * offsets of its sorted keys and of its children; false for other types.
  */

@@ -294,30 +294,8 @@ void holt_hint_frame(struct holt_tree *t, u32 fid)
 		const u8 *n = f + holt_dec(st[--sp]);
 		u32 i, first, nr;
 
-		switch (n[1]) {
-		case HOLT_N_PREFIX:
-			first = PFX_CHILD;
-			nr = 1;
-			break;
-		case HOLT_N_4:
-			first = N4_CHILD;
-			nr = n[0] > 4 ? 4 : n[0];
-			break;
-		case HOLT_N_16:
-			first = N16_CHILD;
-			nr = n[0] > 16 ? 16 : n[0];
-			break;
-		case HOLT_N_48:
-			first = N48_CHILD;
-			nr = 48;
-			break;
-		case HOLT_N_256:
-			first = N256_CHILD;
-			nr = 256;
-			break;
-		default:
+		if (!node_kid_slots(n, &first, &nr))
 			continue;
-		}
 		/* the terminal (inner nodes), then the children */
 		for (i = n[1] == HOLT_N_PREFIX ? 1 : 0; i <= nr; i++) {
 			u16 c = rd16(n + (i ? first + 2 * (i - 1) : NODE_TERM));
