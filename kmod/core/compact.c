@@ -15,10 +15,11 @@
  * two runs: the *directory bodies* (inner nodes and Prefixes with a '/'
  * in their bytes or below them, or a Blob below them) go to the top of
  * the frame as they finish, downwards (so parents before children), and
- * are moved down behind the rest when the copy ends (cp_pack()).  A listing of a directory's subdirectories then
- * reads one short run of memory instead of a body between every two
- * directories' files, and a directory's files with their nodes stay one
- * run of their own (scan_linear() reads them straight).
+ * are moved down behind the rest when the copy ends (cp_pack()).  A
+ * listing of a directory's subdirectories then reads one short run of
+ * memory instead of a body between every two directories' files, and a
+ * directory's files with their nodes stay one run of their own
+ * (scan_linear() reads them straight).
  *
  * Spillover: the subtree sizes of the frame are summed, the walk goes down
  * from the root into any child holding more than half of the live bytes,

@@ -527,12 +527,12 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
  * its bytes.  While the top entry is an inner node at or below the prefix's
  * depth and past its terminal, its next child is taken: the delimiter's
  * byte rolls up at once (the child is not read unless it may be a dead
- * leaf: it_dead_leaf()); a Blob is crossed; a
- * Prefix whose bytes hold the delimiter rolls up with them; an inner node
- * without a terminal is entered, and when its first child is the
- * delimiter's, that one rolls up with it at once (a child frame cut
- * below a '/' hangs under a Node4 holding only the '/').  True with the
- * common prefix in it->kb, it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
+ * leaf: it_dead_leaf()); a Blob is crossed; a Prefix whose bytes hold the
+ * delimiter rolls up with them; an inner node without a terminal is
+ * entered, and when its first child is the delimiter's, that one rolls up
+ * with it at once (a child frame cut below a '/' hangs under a Node4
+ * holding only the '/').  True with the common prefix in it->kb,
+ * it->roll_len bytes (IT_PREFIX); false for anything else (a leaf, a
  * terminal, a Prefix without the delimiter, a crossing that fails), which
  * it_next() takes from where this left off: a child is only taken once
  * this knows what to do with it.

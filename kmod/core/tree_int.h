@@ -217,8 +217,8 @@ static inline void tree_frame_changed(struct holt_tree *t, u32 fid)
  * Prefixes with a '/' or a Blob below them), which lie together from
  * meta.upper to the end, parents before their children.  So every
  * subtree whose root is not a directory body is one run of memory whose
- * leaves come in key order.  Any write clears it (tree_frame_changed()), as does new
- * memory, an eviction or a rollback.
+ * leaves come in key order.  Any write clears it (tree_frame_changed()),
+ * as does new memory, an eviction or a rollback.
  */
 static inline bool tree_frame_laid(const struct holt_tree *t, u32 fid)
 {
