@@ -13,9 +13,10 @@
  * (or lets a lone leaf move up: lazy expansion) and joins chains of
  * prefixes.  Bodies are laid out children first, parents last, but in
  * two runs: the *directory bodies* (inner nodes and Prefixes with a '/'
- * in their bytes or below them, or a Blob below them) go to the top of
- * the frame as they finish, downwards (so parents before children), and
- * are moved down behind the rest when the copy ends (cp_pack()).  A
+ * in their bytes or below them, in a leaf's key too, or a Blob below
+ * them: cp_dir()) go to the top of the frame as they finish, downwards
+ * (so parents before children), and are moved down behind the rest when
+ * the copy ends (cp_pack()).  A
  * listing of a directory's subdirectories then reads one short run of
  * memory instead of a body between every two directories' files, and a
  * directory's files with their nodes stay one run of their own
@@ -58,6 +59,7 @@ struct cp_ent {
 	u32 rbase;
 	int pend;		/* byte of the child being copied, -1 none */
 	u8 pos;			/* node_next_at()'s index */
+	u32 depth;		/* key bytes above the body */
 	bool keep;		/* frame root: never collapses */
 	bool started;
 	const u8 *filter;	/* bitmap of the bytes to copy, or NULL */
@@ -130,21 +132,23 @@ static u32 cp_alloc(struct cp_ctx *cx, u32 size)
 }
 
 /*
- * Does the copied body @r lead to a directory: a Blob (the child frame
- * holds more of the tree), or an inner node or Prefix put with the
- * directory bodies.  A leaf is taken for a file: reading its key for a
- * HOLT_CUT_BYTE cost 4 % more instructions in an insert's rebuilds, and
- * a directory holding one file is rare.  (The layout is only an order:
- * a body taken for the wrong kind costs a listing some time, never an
- * answer; see scan_linear().)
+ * Does the copied body @r, a child whose key bytes below it begin at
+ * depth @d, lead to a directory: a Blob (the child frame holds more of
+ * the tree), an inner node or Prefix put with the directory bodies, or a
+ * leaf whose key holds HOLT_CUT_BYTE from @d on (lazy expansion: a
+ * directory holding one file).  So no key below a body outside the
+ * directory bodies holds HOLT_CUT_BYTE past the body's depth, and
+ * scan_linear() need not look for it in the leaves of a run.
  */
-static bool cp_dir(struct cp_ctx *cx, u16 r)
+static __always_inline bool cp_dir(struct cp_ctx *cx, u16 r, u32 d)
 {
-	u8 t = cx->df[holt_dec(r) + 1];
+	const u8 *n = cx->df + holt_dec(r);
 
-	if (t == HOLT_N_LEAF)
-		return false;
-	return t == HOLT_N_BLOB || holt_dec(r) >= cx->up_top;
+	if (n[1] == HOLT_N_LEAF)
+		return leaf_klen(n) > d &&
+		       bytes_hold(leaf_key(n) + d, leaf_klen(n) - d,
+				  HOLT_CUT_BYTE, cx->df + HOLT_FRAME_SIZE);
+	return n[1] == HOLT_N_BLOB || holt_dec(r) >= cx->up_top;
 }
 
 static int cp_leaf(struct cp_ctx *cx, const u8 *l, u16 *out)
@@ -179,7 +183,7 @@ static int cp_blob(struct cp_ctx *cx, const u8 *b, u16 *out)
 }
 
 static int cp_push(struct cp_ctx *cx, const u8 *sf, u16 src, bool keep,
-		   const u8 *filter)
+		   const u8 *filter, u32 depth)
 {
 	struct cp_ent *e;
 
@@ -198,6 +202,7 @@ static int cp_push(struct cp_ctx *cx, const u8 *sf, u16 src, bool keep,
 	e->src = src;
 	e->keep = keep;
 	e->filter = filter;
+	e->depth = depth;
 	e->pend = -1;
 	e->rbase = cx->rlen;
 	return 0;
@@ -307,7 +312,9 @@ static int cp_child(struct cp_ctx *cx, const u8 *sf, u16 c, int b, u16 *out,
 	case HOLT_N_16:
 	case HOLT_N_48:
 	case HOLT_N_256:
-		err = cp_push(cx, sf, c, false, NULL);
+		err = cp_push(cx, sf, c, false, NULL,
+			      e->depth + (b < 0 ? rd16(e->sf + holt_dec(e->src) +
+						      PFX_LEN) : 1));
 		return err ? err : 1;
 	default:
 		return -EUCLEAN;
@@ -394,7 +401,8 @@ static int cp_finish_prefix(struct cp_ctx *cx, const struct cp_ent *e, u16 r,
 		*out = r;
 		return 0;
 	}
-	up = memchr(n + PFX_BYTES, HOLT_CUT_BYTE, len) || cp_dir(cx, r);
+	up = memchr(n + PFX_BYTES, HOLT_CUT_BYTE, len) ||
+	     cp_dir(cx, r, e->depth + len);
 	if (t == HOLT_N_PREFIX)
 		*out = cp_prepend(cx, r, n + PFX_BYTES, len, up);
 	else
@@ -433,11 +441,13 @@ static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 			u16 c = r[0].dst;
 			u8 t = cx->df[holt_dec(c) + 1];
 
+			if (t == HOLT_N_LEAF) {
+				*out = c;	/* up to the parent, which files it */
+				return 0;
+			}
 			b = r[0].byte;
-			up = b == HOLT_CUT_BYTE || cp_dir(cx, c);
-			if (t == HOLT_N_LEAF)
-				*out = c;
-			else if (t == HOLT_N_PREFIX)
+			up = b == HOLT_CUT_BYTE || cp_dir(cx, c, e->depth + 1);
+			if (t == HOLT_N_PREFIX)
 				*out = cp_prepend(cx, c, &b, 1, up);
 			else
 				*out = cp_new_prefix(cx, &b, 1, c, up);
@@ -449,7 +459,8 @@ static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 	for (i = 0; i < cnt; i++) {
 		cx->bytes[i] = r[i].byte;
 		cx->kids[i] = r[i].dst;
-		up = up || r[i].byte == HOLT_CUT_BYTE || cp_dir(cx, r[i].dst);
+		up = up || r[i].byte == HOLT_CUT_BYTE ||
+		     cp_dir(cx, r[i].dst, e->depth + 1);
 	}
 	type = cp_shrink(type_is_inner(n[1]) ? n[1] : HOLT_N_4, cnt);
 	off = cp_alloc_as(cx, inner_size(type), up);
@@ -555,7 +566,8 @@ static int cp_run(struct cp_ctx *cx, const u8 *sf, u16 root, bool keep,
 	cx->upper = hdr32(cx->df, HDR_USED);
 	if (sf[holt_dec(root) + 1] == HOLT_N_EMPTY)
 		return 0;
-	err = cp_push(cx, sf, root, keep, filter);
+	err = cp_push(cx, sf, root, keep, filter,
+		      rd16(cx->df + HDR_BASE_LEN));
 	if (err)
 		return err;
 	while (cx->sp) {

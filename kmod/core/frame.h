@@ -310,6 +310,18 @@ static __always_inline u32 n16_match(const u8 *k, u8 b)
 }
 
 /*
+ * Whether @s[0..@len) holds @c, in few instructions for a short run: a
+ * word at a time when the 16 bytes from @s lie before @lim, else memchr().
+ */
+static __always_inline bool bytes_hold(const u8 *s, u32 len, u8 c,
+				       const u8 *lim)
+{
+	if (len <= 16 && s + 16 <= lim)
+		return n16_match(s, c) < len;
+	return len && memchr(s, c, len);
+}
+
+/*
  * Find the child of inner node @n for byte @b: its enc or 0.  Only reads
  * within the node body, whatever the bytes say (count is clamped).
  */

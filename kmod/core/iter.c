@@ -171,18 +171,6 @@ static __always_inline u32 bytes_find(const u8 *s, u32 len, u8 c,
 }
 
 /*
- * Whether @s[0..@len) holds @c: bytes_find() < @len, in fewer instructions
- * (a leaf directory's listing asks it of every name).
- */
-static __always_inline bool bytes_hold(const u8 *s, u32 len, u8 c,
-				       const u8 *lim)
-{
-	if (len <= 16 && s + 16 <= lim)
-		return n16_match(s, c) < len;
-	return len && memchr(s, c, len);
-}
-
-/*
  * Copy @len bytes from @s to @d, whose buffer has @room bytes: a short run
  * goes as one 16-byte copy when both sides have the room (@s before @lim).
  */
@@ -1183,7 +1171,11 @@ static int scan_seek(struct holt_iter *it, const struct holt_scan_args *a)
  * anything unexpected ends the run early: the walk then seeks from the
  * root to the first key after the last leaf given out, as a scan that
  * started after it would, and takes no more runs (a directory that mixes
- * files and subdirectories costs at most one seek more).
+ * files and subdirectories costs at most one seek more).  With
+ * HOLT_CUT_BYTE as the delimiter no leaf's key is read for it: no key
+ * below a body outside the directory bodies holds that byte past the
+ * body's depth (cp_dir()), the path down to E holds none past the prefix
+ * (scan_seek()), and E and the entries above it lie outside.
  *
  * Return: 0 or an errno of the seek; *@stop when the scan ends here, with
  * *@err @fn's non-zero return (or 0 at the limit).
@@ -1198,7 +1190,7 @@ static noinline int scan_linear(struct holt_iter *it,
 	bool vals = !(a->flags & HOLT_SCAN_KEYS_ONLY);
 	u64 n = *nr, limit = a->limit;
 	u32 plen = it->plen, j = it->sp, upper = it->t->meta[it->lfid].upper;
-	int delim = it->delim, r;
+	int delim = it->delim == HOLT_CUT_BYTE ? -1 : it->delim, r;
 
 	while (j > it->floor) {
 		const struct it_ent *e = &it->st[j - 1];

@@ -214,10 +214,11 @@ static inline void tree_frame_changed(struct holt_tree *t, u32 fid)
  * Frame @fid is as a rebuild (compact.c) laid it out and nothing has
  * changed it since: its bodies lie in post-order, children in key order
  * before their parent, except the directory bodies (inner nodes and
- * Prefixes with a '/' or a Blob below them), which lie together from
- * meta.upper to the end, parents before their children.  So every
- * subtree whose root is not a directory body is one run of memory whose
- * leaves come in key order.  Any write clears it (tree_frame_changed()),
+ * Prefixes with a '/' or a Blob below them, or a leaf whose key holds a
+ * '/' past them), which lie together from meta.upper to the end, parents
+ * before their children.  So every subtree whose root is not a directory
+ * body is one run of memory whose leaves come in key order, and no key in
+ * it holds a '/' past the root's depth.  Any write clears it (tree_frame_changed()),
  * as does new memory, an eviction or a rollback.
  */
 static inline bool tree_frame_laid(const struct holt_tree *t, u32 fid)

@@ -15,7 +15,9 @@
  * deletes afterwards fold and reclaim as before.
  *
  * Keys are "bNN/pNN/sNN/fNNNN" put in a random order at a 16 KiB budget,
- * so that a directory of files fills about half a frame.
+ * so that a directory of files fills about half a frame.  In every fourth
+ * sub one name is a directory holding one file ("fNNNN/x"): its leaf hangs
+ * from a node among the files with a '/' in its key below it.
  */
 #include "tree.h"
 #include "tree_int.h"
@@ -63,8 +65,8 @@ static void tree_fill(u32 n)
 		u32 f = i % FILES, s = i / FILES % SUBS;
 		u32 p = i / FILES / SUBS % PATHS, b = i / FILES / SUBS / PATHS;
 
-		snprintf(keys[i], sizeof(keys[i]), "b%02u/p%02u/s%02u/f%04u",
-			 b, p, s, f * 3);
+		snprintf(keys[i], sizeof(keys[i]), "b%02u/p%02u/s%02u/f%04u%s",
+			 b, p, s, f * 3, f == 7 && s % 4 == 1 ? "/x" : "");
 		live[i] = false;
 		order[i] = i;
 	}
@@ -285,12 +287,13 @@ static bool frame_cut(u32 id, const u8 *f)
 }
 
 /*
- * Does body @c of frame @f lead to a directory (a '/' in a node's bytes or
- * a Prefix's, or a Blob, below it; leaves count as files)?  Checks on the
- * way that each inner node or Prefix lies with the directory bodies, at
- * or past @upper, exactly when it does.  Returns the answer.
+ * Does body @c of frame @f, at depth @d, lead to a directory (a '/' in a
+ * node's bytes or a Prefix's, or a Blob, below it, or in a leaf's key from
+ * @d on)?  Checks on the way that each inner node or Prefix lies with the
+ * directory bodies, at or past @upper, exactly when it does.  Returns the
+ * answer.
  */
-static bool layout_walk(const u8 *f, u16 c, u32 upper, u32 *dirs)
+static bool layout_walk(const u8 *f, u16 c, u32 d, u32 upper, u32 *dirs)
 {
 	const u8 *n = f + holt_dec(c);
 	bool dir = false;
@@ -299,16 +302,18 @@ static bool layout_walk(const u8 *f, u16 c, u32 upper, u32 *dirs)
 
 	switch (n[1]) {
 	case HOLT_N_LEAF:
-		return false;
+		return leaf_klen(n) > d &&
+		       memchr(leaf_key(n) + d, HOLT_CUT_BYTE, leaf_klen(n) - d);
 	case HOLT_N_BLOB:
 		return true;
 	case HOLT_N_PREFIX:
 		dir = memchr(n + PFX_BYTES, HOLT_CUT_BYTE, rd16(n + PFX_LEN)) ||
-		      layout_walk(f, rd16(n + PFX_CHILD), upper, dirs);
+		      layout_walk(f, rd16(n + PFX_CHILD), d + rd16(n + PFX_LEN),
+				  upper, dirs);
 		break;
 	default:
 		while ((b = node_next(n, (u32)b, &k)) >= 0) {
-			dir |= layout_walk(f, k, upper, dirs) ||
+			dir |= layout_walk(f, k, d + 1, upper, dirs) ||
 			       b == HOLT_CUT_BYTE;
 			b++;
 		}
@@ -443,7 +448,8 @@ static void listings_stay_in_parent(void)
 			continue;
 		CHECK(tree_frame_laid(T, id), "frame %u not laid out", id);
 		layout_walk(T->frames[id], rd16(T->frames[id] + HDR_ROOT),
-			    T->meta[id].upper, &dirs);
+			    rd16(T->frames[id] + HDR_BASE_LEN), T->meta[id].upper,
+			    &dirs);
 	}
 	CHECK(dirs >= children, "only %u directory bodies", dirs);
 	CHECK(cut * 4 >= children * 3, "%u of %u child frames cut", cut,
