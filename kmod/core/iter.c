@@ -1186,6 +1186,7 @@ static noinline int scan_linear(struct holt_iter *it,
 				const u8 *l, bool *stop, int *err)
 {
 	const u8 *f = it->lf, *fend = f + HOLT_FRAME_SIZE, *p, *end, *last = l;
+	const u8 *ahead;
 	struct holt_scan_item item = { 0 };
 	bool vals = !(a->flags & HOLT_SCAN_KEYS_ONLY);
 	u64 n = *nr, limit = a->limit;
@@ -1216,6 +1217,8 @@ static noinline int scan_linear(struct holt_iter *it,
 	p = l + leaf_size(l);
 	if (end <= p || end > fend)
 		return 0;
+	it_stream(it, f, p);
+	ahead = it->ahead;
 	while (p < end) {
 		u32 size, kl;
 
@@ -1240,7 +1243,12 @@ static noinline int scan_linear(struct holt_iter *it,
 				  bytes_hold(leaf_key(p) + plen, kl - plen,
 					     (u8)delim, fend)))
 			goto reseek;
-		it_stream(it, f, p);
+		/* it_stream()'s two lines a leaf, from a local, within the run */
+		if (ahead < end && ahead < p + IT_STREAM_AHEAD) {
+			holt_port_prefetch(ahead);
+			holt_port_prefetch(ahead + HOLT_CACHE_LINE);
+			ahead += 2 * HOLT_CACHE_LINE;
+		}
 		item.key = leaf_key(p);
 		item.klen = kl;
 		item.version = holt_get_le64(p + LEAF_SEQ);
@@ -1259,6 +1267,7 @@ static noinline int scan_linear(struct holt_iter *it,
 	}
 	*nr = n;
 	it->sp = j;
+	it->ahead = ahead;
 	return 0;
 reseek:
 	*nr = n;
