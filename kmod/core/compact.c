@@ -171,6 +171,7 @@ static int cp_leaf(struct cp_ctx *cx, const u8 *l, u16 *out)
 	return 0;
 }
 
+/* A copy of Blob @b, its roll bits cleared (cp_blob_roll() sets them). */
 static int cp_blob(struct cp_ctx *cx, const u8 *b, u16 *out)
 {
 	u32 off = cp_alloc(cx, HOLT_BLOB_SIZE);
@@ -178,8 +179,30 @@ static int cp_blob(struct cp_ctx *cx, const u8 *b, u16 *out)
 	if (!off)
 		return -ENOSPC;
 	memcpy(cx->df + off, b, HOLT_BLOB_SIZE);
+	memset(cx->df + off + BLOB_ROLLS, 0, 32);
 	*out = holt_enc(off);
 	return 0;
+}
+
+/*
+ * Entry @b of the node being copied names child frame @id through the
+ * copied Blob @dst (of source Blob @src): set its roll bit for @b as the
+ * child frame's root tells when the frame is in memory, else as @src had
+ * it (blob_rolls()).
+ */
+static void cp_blob_roll(struct cp_ctx *cx, const u8 *src, u16 dst, u64 id,
+			 u8 b)
+{
+	const u8 *x = tree_frame(cx->t, id), *r;
+	bool on = blob_rolls(src, b);
+	u16 c;
+
+	if (x) {
+		r = x + holt_dec(rd16(x + HDR_ROOT));
+		c = type_is_inner(r[1]) ? node_find(r, b) : 0;
+		on = c && blob_roll_body(x + holt_dec(c));
+	}
+	blob_roll_set(cx->df + holt_dec(dst), b, on);
 }
 
 static int cp_push(struct cp_ctx *cx, const u8 *sf, u16 src, bool keep,
@@ -301,11 +324,15 @@ static int cp_child(struct cp_ctx *cx, const u8 *sf, u16 c, int b, u16 *out,
 			    holt_get_le64(d + BLOB_CHILD) == id) {
 				*out = cx->res[i].dst;
 				*sblob = c;
+				cp_blob_roll(cx, n, *out, id, (u8)b);
 				return 0;
 			}
 		}
 		*sblob = c;
-		return cp_blob(cx, n, out);
+		err = cp_blob(cx, n, out);
+		if (!err)
+			cp_blob_roll(cx, n, *out, id, (u8)b);
+		return err;
 	}
 	case HOLT_N_PREFIX:
 	case HOLT_N_4:
@@ -1285,6 +1312,16 @@ free_cx:
 	return err;
 }
 
+/*
+ * Blob @blob of frame @fid comes to hang from another node: its roll bits
+ * spoke of the old one's bytes (blob_rolls()).  Journal reserved.
+ */
+static void blob_unroll(struct holt_tree *t, u32 fid, u16 blob)
+{
+	holt_jnl_write(t, fid, holt_dec(blob) + BLOB_ROLLS, 32);
+	memset(t->frames[fid] + holt_dec(blob) + BLOB_ROLLS, 0, 32);
+}
+
 /* Write the lifted chain and node into the parent frame (room checked). */
 static void lift_apply(struct holt_tree *t, struct spill_pick *pk,
 		       const u8 *sf, u32 yid)
@@ -1296,6 +1333,7 @@ static void lift_apply(struct holt_tree *t, struct spill_pick *pk,
 	int b = 0;
 
 	holt_jnl_write(t, pk->gid, 0, HDR_MUTABLE_END);
+	blob_unroll(t, pk->gid, pk->xblob);	/* hangs from the lifted node */
 	off = holt_frame_alloc_body(gf, HOLT_BLOB_SIZE);
 	memset(gf + off, 0, HOLT_BLOB_SIZE);
 	gf[off + 1] = HOLT_N_BLOB;
@@ -1524,6 +1562,7 @@ static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 		t->meta[xid].laid = 1;
 
 	holt_jnl_write(t, ck->gid, 0, HDR_MUTABLE_END);
+	blob_unroll(t, ck->gid, ck->xblob);	/* hangs from the new node */
 	top = cut_node(gf, ck->xblob);
 	if (ck->nlift)
 		top = holt_prefix_add(gf, ck->lift, ck->nlift, top);

@@ -23,7 +23,8 @@
 #include "validate.h"
 
 #define HOLT_FRAME_MAGIC	0x46544c48u	/* "HLTF" little endian */
-#define HOLT_FRAME_VERSION	1u
+#define HOLT_FRAME_VERSION	2u	/* written; 1 still read (no roll bits) */
+#define HOLT_FRAME_VERSION_MIN	1u
 #define HOLT_HDR_SIZE		0x1000u
 #define HOLT_SLOT_OFF		0x1000u
 #define HOLT_MAX_SLOTS		10240u
@@ -86,9 +87,18 @@ enum {
 #define PFX_LEN		4
 #define PFX_CHILD	6
 #define PFX_BYTES	8
-/* Blob: type @1, prefix_len @4 (0), child frame id @8 */
+/*
+ * The byte that ends a directory name in path-shaped keys: spillovers and
+ * compactions cut child frames right below it (holt_cut_frame()), so that
+ * a listing with it as the delimiter rolls a directory held by a child
+ * frame up in the parent; a Blob's roll bits are about it.
+ */
+#define HOLT_CUT_BYTE	'/'
+
+/* Blob: type @1, prefix_len @4 (0), child frame id @8, roll bits @16 */
 #define BLOB_PLEN	4
 #define BLOB_CHILD	8
+#define BLOB_ROLLS	16	/* u8[32]: blob_rolls() */
 /* Inner nodes: count @0 (Node256: u16 @4), type @1, term @2 */
 #define NODE_TERM	2
 #define N4_KEYS		4
@@ -307,6 +317,51 @@ static __always_inline u32 n16_match(const u8 *k, u8 b)
 	if (m)
 		return 8 + (u32)__builtin_ctzll(m) / 8;
 	return 16;
+}
+
+/*
+ * Bit @b of a Blob's roll bits: every key below the entry @b that names
+ * this Blob (in the node of depth d that holds the entry) holds
+ * HOLT_CUT_BYTE at depth d + 1, right after @b.  A listing by '/' then
+ * gives the entry's common prefix out without entering the child frame.
+ * A rebuild of the Blob's frame sets the bit from the child frame's root
+ * (blob_roll_body()); a put of a key below the entry that lacks the '/'
+ * there clears it; a Blob that comes to hang from another node starts
+ * with none.  A delete never makes one wrong, and a listing only trusts
+ * them in a dense tree (every entry of a Blob leads to a live key).
+ */
+static inline bool blob_rolls(const u8 *blob, u8 b)
+{
+	return blob[BLOB_ROLLS + b / 8] & (1u << (b % 8));
+}
+
+static inline void blob_roll_set(u8 *blob, u8 b, bool on)
+{
+	u8 m = (u8)(1u << (b % 8));
+
+	if (on)
+		blob[BLOB_ROLLS + b / 8] |= m;
+	else
+		blob[BLOB_ROLLS + b / 8] &= (u8)~m;
+}
+
+/* Is @x a Node4 or Node16 whose only child is @b's (and no terminal)? */
+static __always_inline bool node_holds_only(const u8 *x, u8 b)
+{
+	return (x[1] == HOLT_N_4 || x[1] == HOLT_N_16) && x[0] == 1 &&
+	       !rd16(x + NODE_TERM) &&
+	       x[x[1] == HOLT_N_4 ? N4_KEYS : N16_KEYS] == b;
+}
+
+/*
+ * Does every key below body @x, at depth e, hold HOLT_CUT_BYTE at e: a
+ * Prefix that begins with it, or a node that holds only its child?
+ */
+static inline bool blob_roll_body(const u8 *x)
+{
+	if (x[1] == HOLT_N_PREFIX)
+		return rd16(x + PFX_LEN) && x[PFX_BYTES] == HOLT_CUT_BYTE;
+	return node_holds_only(x, HOLT_CUT_BYTE);
 }
 
 /*

@@ -1306,20 +1306,13 @@ static __always_inline int roll_give(struct holt_iter *it,
 	return err;
 }
 
-/* Is @x a Node4 or Node16 without a terminal holding only byte @b? */
-static __always_inline bool node_holds_only(const u8 *x, u8 b)
-{
-	return (x[1] == HOLT_N_4 || x[1] == HOLT_N_16) && x[0] == 1 &&
-	       !rd16(x + NODE_TERM) &&
-	       x[x[1] == HOLT_N_4 ? N4_KEYS : N16_KEYS] == b;
-}
-
 /*
  * The siblings of a common prefix just given out that roll up without a
  * step down, given out in one loop over the node's keys: a child under
  * the delimiter's byte, a Prefix that holds the delimiter, and an inner
  * node whose only child is the delimiter's (a child frame cut below its
- * '/'), in this frame or, behind a Blob, in a child frame.  An upper
+ * '/'), in this frame or, behind a Blob, in a child frame (or told by
+ * the Blob's roll bits, blob_rolls(), with '/' as the delimiter).  An upper
  * level's listing is mostly such runs, which it_next_roll_as() would take
  * one call and a dozen tests each.  The loop keeps its state in locals
  * (@fn cannot reach the iterator, but the compiler does not know it) and
@@ -1369,7 +1362,10 @@ static noinline int roll_siblings(struct holt_iter *it,
 
 		if (b < next || b > hi)
 			break;
-		if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
+		if (b != (u32)delim && x[1] == HOLT_N_BLOB &&
+		    delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b)) {
+			x = NULL;	/* rolls up at the next byte: no crossing */
+		} else if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
 			u32 xfid = e->fid;
 
 			if (b < hi)
@@ -1380,6 +1376,9 @@ static noinline int roll_siblings(struct holt_iter *it,
 		}
 		if (b == (u32)delim) {
 			/* the child itself is the common prefix */
+		} else if (!x) {
+			kd[1] = (u8)delim;
+			len = 1;
 		} else if (x[1] == HOLT_N_PREFIX) {
 			u32 have = rd16(x + PFX_LEN);
 			const u8 *xend = xf + HOLT_FRAME_SIZE;

@@ -551,6 +551,27 @@ static void put_walk_start(struct holt_tree *t, struct put_plan *p)
 }
 
 /*
+ * A put goes below entry @b of a node through Blob @blob of frame @fid
+ * with a key that lacks HOLT_CUT_BYTE right after @b: the Blob's roll bit
+ * for @b is no longer true (blob_rolls()).  No body moves, so a frame laid
+ * out by a rebuild stays so.
+ */
+static int put_unroll(struct holt_tree *t, u32 fid, u8 *blob, u8 b)
+{
+	bool laid = tree_frame_laid(t, fid);
+	int err = holt_jnl_reserve(t, 64);
+
+	if (err)
+		return err;
+	holt_jnl_write(t, fid, (u32)(blob - t->frames[fid]) + BLOB_ROLLS + b / 8,
+		       1);
+	blob_roll_set(blob, b, false);
+	if (laid)
+		t->meta[fid].laid = 1;
+	return 0;
+}
+
+/*
  * The plan of a put from where @p stands.  With @pause, the walk stops
  * when it enters its first child frame (WALK_PAUSED), to be run on.
  * Returns 0, WALK_PAUSED or a negative errno.
@@ -637,8 +658,13 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		c = rd16(n + so);
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
-			int err = tree_frame_get(t, id, &p->f);
+			int err = 0;
 
+			if (blob_rolls(f + holt_dec(c), key[d]) &&
+			    (klen == d + 1 || key[d + 1] != HOLT_CUT_BYTE))
+				err = put_unroll(t, p->fid, f + holt_dec(c), key[d]);
+			if (!err)
+				err = tree_frame_get(t, id, &p->f);
 			if (err)
 				return err;
 			if (++p->hops > t->nr_frames)

@@ -45,14 +45,6 @@ struct holt_fmeta {
 	u32 upper;	/* while @laid: where the directory bodies begin */
 };
 
-/*
- * The byte that ends a directory name in path-shaped keys: spillovers and
- * compactions cut child frames right below it (holt_cut_frame()), so that
- * a listing with it as the delimiter rolls a directory held by a child
- * frame up in the parent.
- */
-#define HOLT_CUT_BYTE	'/'
-
 struct holt_tree {
 	u64 *seq;
 	u32 budget;		/* usable data bytes per frame */

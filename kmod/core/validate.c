@@ -398,7 +398,8 @@ static int v_header(const u8 *f, u32 flags)
 	u32 used = hdr32(f, HDR_USED);
 
 	if (hdr32(f, HDR_MAGIC) != HOLT_FRAME_MAGIC ||
-	    rd16(f + HDR_VERSION) != HOLT_FRAME_VERSION ||
+	    rd16(f + HDR_VERSION) < HOLT_FRAME_VERSION_MIN ||
+	    rd16(f + HDR_VERSION) > HOLT_FRAME_VERSION ||
 	    rd16(f + HDR_HSIZE) != HOLT_HDR_SIZE ||
 	    hdr32(f, HDR_DATA_START) != HOLT_DATA_OFF)
 		return -EUCLEAN;

@@ -325,6 +325,84 @@ static bool layout_walk(const u8 *f, u16 c, u32 d, u32 upper, u32 *dirs)
 	return dir;
 }
 
+/* The last entry rolls_walk() found with its roll bit set, and its depth. */
+static u8 roll_path[64];
+static u32 roll_d, roll_keys;
+
+static int roll_cb(void *ctx, const struct holt_scan_item *it)
+{
+	(void)ctx;
+	CHECK(it->klen > roll_d + 1 && it->key[roll_d + 1] == HOLT_CUT_BYTE,
+	      "a key without '/' after a rolling entry: %.*s", (int)it->klen,
+	      it->key);
+	roll_keys++;
+	return 0;
+}
+
+/*
+ * Every roll bit of a Blob below body @c of frame @f (at depth @d, its
+ * path in @path) holds: the keys below the entry all have a '/' right
+ * after its byte, and there is one.  Returns the bits checked.
+ */
+static u32 rolls_walk(const u8 *f, u16 c, u8 *path, u32 d)
+{
+	const u8 *n = f + holt_dec(c);
+	u32 set = 0, len;
+	u16 k = 0;
+	int b = 0;
+
+	if (n[1] == HOLT_N_PREFIX) {
+		len = rd16(n + PFX_LEN);
+		CHECK(d + len < sizeof(roll_path), "path too long");
+		memcpy(path + d, n + PFX_BYTES, len);
+		return rolls_walk(f, rd16(n + PFX_CHILD), path, d + len);
+	}
+	if (!type_is_inner(n[1]))
+		return 0;
+	while ((b = node_next(n, (u32)b, &k)) >= 0) {
+		const u8 *x = f + holt_dec(k);
+
+		path[d] = (u8)b;
+		if (x[1] == HOLT_N_BLOB && blob_rolls(x, (u8)b)) {
+			struct holt_scan_args a = {
+				.prefix = path, .plen = d + 1, .delimiter = -1,
+			};
+
+			roll_d = d;
+			roll_keys = 0;
+			CHECK_EQ(holt_tree_scan(T, &a, roll_cb, NULL), 0);
+			CHECK(roll_keys > 0, "a rolling entry leads to no key");
+			memcpy(roll_path, path, d + 1);
+			set++;
+		} else if (x[1] != HOLT_N_BLOB) {
+			set += rolls_walk(f, k, path, d + 1);
+		}
+		b++;
+	}
+	return set;
+}
+
+/* rolls_walk() over every frame: the roll bits checked. */
+static u32 rolls_check(void)
+{
+	u8 path[sizeof(roll_path)];
+	u32 id, blen, set = 0;
+	const u8 *base;
+
+	for (id = HOLT_ROOT_FRAME; id < T->frames_cap; id++) {
+		const u8 *f = T->frames[id];
+
+		if (!f)
+			continue;
+		base = holt_frame_base(f, &blen);
+		CHECK(blen < sizeof(path), "base too long");
+		if (blen)
+			memcpy(path, base, blen);
+		set += rolls_walk(f, rd16(f + HDR_ROOT), path, blen);
+	}
+	return set;
+}
+
 /* Sealed images of every frame: each validates, and opens as a tree. */
 static u8 **images_check(u32 *nr)
 {
@@ -455,6 +533,7 @@ static void listings_stay_in_parent(void)
 	CHECK(cut * 4 >= children * 3, "%u of %u child frames cut", cut,
 	      children);
 	verify();
+	CHECK(rolls_check() > 0, "no roll bit set");
 	img = images_check(&nr);
 
 	/* the cut frames out of memory: listings above them read nothing */
@@ -549,6 +628,53 @@ static void batch_rolls_back(void)
 	harness_case_ok();
 }
 
+/*
+ * A put below a rolling entry of a key without the '/' clears the bit (a
+ * batch that rolls back puts it back, byte for byte); listings stay right.
+ */
+static void roll_bits(void)
+{
+	struct holt_batch_op ops[2];
+	u8 **before, **after, k[sizeof(roll_path)];
+	u32 set, nr, nr2, i, failed, kl;
+
+	harness_phase = "roll bits";
+	tree_fill(NKEYS);
+	CHECK_EQ(holt_tree_compact(T), 0);
+	set = rolls_check();
+	CHECK(set > 0, "no roll bit set");
+	kl = roll_d + 2;
+	memcpy(k, roll_path, roll_d + 1);
+	k[roll_d + 1] = 'x';
+	memset(ops, 0, sizeof(ops));
+	ops[0].op = HOLT_BOP_PUT;
+	ops[0].key = k;
+	ops[0].klen = kl;
+	ops[0].val = k;
+	ops[0].vlen = 4;
+	ops[1].op = HOLT_BOP_ASSERT_VERSION;
+	ops[1].key = (const u8 *)keys[0];
+	ops[1].klen = klen(0);
+	ops[1].version = ~0ull;
+	before = images_check(&nr);
+	CHECK(holt_tree_batch(T, ops, 2, &failed) != 0, "guard passed");
+	after = images_check(&nr2);
+	CHECK_EQ(nr2, nr);
+	for (i = 1; i < nr; i++)
+		if (after[i])
+			CHECK_MEM(after[i], HOLT_FRAME_SIZE, before[i],
+				  HOLT_FRAME_SIZE);
+	images_free(after, nr2);
+	images_free(before, nr);
+	CHECK_EQ(rolls_check(), set);
+	CHECK_EQ(holt_tree_put(T, k, kl, k, 4, 0, 0, NULL), 0);
+	CHECK(rolls_check() < set, "the bit stayed");
+	CHECK_EQ(holt_tree_delete(T, k, kl, 0, 0), 0);
+	verify();
+	holt_tree_destroy(T);
+	harness_case_ok();
+}
+
 /* Deletes after the cuts: whole directories, then frames fold away. */
 static void deletes_after_cuts(void)
 {
@@ -573,6 +699,7 @@ static void deletes_after_cuts(void)
 	} while (r);
 	CHECK(T->dense, "not dense after reclaim");
 	verify();
+	rolls_check();
 	img = images_check(&nr);
 	images_free(img, nr);
 	for (i = 0; i < NKEYS; i++) {
@@ -591,6 +718,7 @@ int main(void)
 	harness_init("test_cut", "CUT_SEED");
 	listings_stay_in_parent();
 	batch_rolls_back();
+	roll_bits();
 	deletes_after_cuts();
 	CHECK_EQ(holt_port_live_allocs, 0);
 	return harness_done();
