@@ -515,7 +515,8 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
  * its bytes.  While the top entry is an inner node at or below the prefix's
  * depth and past its terminal, its next child is taken: the delimiter's
  * byte rolls up at once (the child is not read unless it may be a dead
- * leaf: it_dead_leaf()); a Blob is crossed; a Prefix whose bytes hold the
+ * leaf: it_dead_leaf()); a Blob is crossed, unless its roll bit tells
+ * (blob_rolls(): without tombstones, by '/'); a Prefix whose bytes hold the
  * delimiter rolls up with them; an inner node without a terminal is
  * entered, and when its first child is the delimiter's, that one rolls up
  * with it at once (a child frame cut below a '/' hangs under a Node4
@@ -560,7 +561,14 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 				return false;
 		} else {
 			x = f + holt_dec(c);
-			if (x[1] == HOLT_N_BLOB) {
+			if (x[1] == HOLT_N_BLOB && !dead &&
+			    delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b)) {
+				/* rolls up at the next byte: no crossing */
+				if (d + 2 > it->kcap)
+					return false;
+				x = NULL;
+				len = 1;
+			} else if (x[1] == HOLT_N_BLOB) {
 				if (b < e->hi)
 					it_peek_frame(it, f, n, pos);
 				if (it_cross(it, &f, &fid, &c, (u8)b) || !c ||
@@ -568,7 +576,9 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 					return false;
 				x = f + holt_dec(c);
 			}
-			if (x[1] == HOLT_N_PREFIX) {
+			if (!x) {
+				/* told by the Blob's roll bit */
+			} else if (x[1] == HOLT_N_PREFIX) {
 				u32 have = rd16(x + PFX_LEN);
 
 				q = x + PFX_BYTES;
@@ -599,6 +609,8 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 			if (q)
 				bytes_copy(it->kb + d + 1, it->kcap - d - 1, q,
 					   len, f + HOLT_FRAME_SIZE);
+			else if (len)
+				it->kb[d + 1] = (u8)delim;
 			it->roll_len = d + 1 + len;
 			it->roll_sp = it->sp;
 			return true;
