@@ -1321,15 +1321,18 @@ static __always_inline int roll_give(struct holt_iter *it,
 /*
  * The siblings of a common prefix just given out that roll up without a
  * step down, given out in one loop over the node's keys: a child under
- * the delimiter's byte, a Prefix that holds the delimiter, and an inner
- * node whose only child is the delimiter's (a child frame cut below its
- * '/'), in this frame or, behind a Blob, in a child frame (or told by
- * the Blob's roll bits, blob_rolls(), with '/' as the delimiter).  An upper
- * level's listing is mostly such runs, which it_next_roll_as() would take
- * one call and a dozen tests each.  The loop keeps its state in locals
- * (@fn cannot reach the iterator, but the compiler does not know it) and
- * leaves the iterator as it_next_roll_as() would after the last child it
- * took; the first child that is anything else (a node to enter, a leaf, a
+ * the delimiter's byte, a Prefix that holds the delimiter in its first 16
+ * bytes, and an inner node whose only child is the delimiter's (a child
+ * frame cut below its '/'), in this frame or, behind a Blob, in a child
+ * frame (or told by the Blob's roll bits, blob_rolls(), with '/' as the
+ * delimiter).  An upper level's listing is mostly such runs, which
+ * it_next_roll_as() would take one call and a dozen tests each.  The loop
+ * keeps its state in locals, as few as it can (gcc keeps most of them on
+ * the stack around every call of @fn: the bytes already skipped, a count
+ * down to the limit, the last child taken, from which the iterator's
+ * state follows at the end), and leaves the iterator as
+ * it_next_roll_as() would after the last child it took; the first child
+ * that is anything else (a node to enter, a leaf, a
  * crossing that fails) stops it before that child is taken, and
  * it_next_roll() goes on from there.  Only in a dense tree without
  * tombstones, where a subtree is given out without a look inside.
@@ -1343,9 +1346,9 @@ static noinline int roll_siblings(struct holt_iter *it,
 {
 	struct holt_scan_item item = { .is_prefix = true };
 	const u8 *sa = a->start_after, *f, *n, *kp, *cp;
-	u64 cnt_out = *nr, last = a->limit ? a->limit : ~0ull;
-	u32 cnt, keys, kids, d, i, room, salen = a->salen;
-	u32 next, hi, pos, rl = 0;
+	u64 left = (a->limit ? a->limit : ~0ull) - *nr;
+	u32 cnt, keys, kids, d, i, salen = a->salen;
+	u32 hi, took = 0, tlen = 0, pos;
 	int delim = it->delim, err = 0;
 	struct it_ent *e;
 	u8 *kd;
@@ -1357,22 +1360,22 @@ static noinline int roll_siblings(struct holt_iter *it,
 	f = e->f;
 	n = f + holt_dec(e->node);
 	d = e->depth;
-	next = e->next;
 	hi = e->hi;
-	pos = e->pos;
-	if (!e->term_done || d < it->plen || d + 2 > it->kcap ||
+	/* room for the child's byte and a 16-byte copy of a Prefix's */
+	if (!e->term_done || d < it->plen || d + 1 + 16 > it->kcap ||
 	    !node_sorted(n, &cnt, &keys, &kids))
 		return 0;
 	kp = n + keys;
 	cp = n + kids;
+	for (pos = e->pos; pos < cnt && kp[pos] < e->next; pos++)
+		;	/* as node_next_at() */
 	kd = it->kb + d;	/* the child's byte goes here, its bytes after */
-	room = it->kcap - d - 1;
 	for (i = pos; i < cnt; i++) {
 		u32 b = kp[i], len = 0;
 		u16 c = rd16(cp + 2 * i);
 		const u8 *xf = f, *x = f + holt_dec(c);
 
-		if (b < next || b > hi)
+		if (b > hi)
 			break;
 		if (b != (u32)delim && x[1] == HOLT_N_BLOB &&
 		    delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b)) {
@@ -1396,10 +1399,10 @@ static noinline int roll_siblings(struct holt_iter *it,
 			const u8 *xend = xf + HOLT_FRAME_SIZE;
 
 			len = bytes_find(x + PFX_BYTES, have, (u8)delim, xend);
-			if (len == have || len + 1 > room)
+			if (len == have || len >= 16)
 				break;
 			len++;
-			bytes_copy(kd + 1, room, x + PFX_BYTES, len, xend);
+			bytes_copy(kd + 1, 16, x + PFX_BYTES, len, xend);
 		} else if (node_holds_only(x, (u8)delim)) {
 			kd[1] = (u8)delim;
 			len = 1;
@@ -1408,32 +1411,31 @@ static noinline int roll_siblings(struct holt_iter *it,
 		}
 		/* take the child, as it_next_roll_as() would */
 		kd[0] = (u8)b;
-		rl = d + 1 + len;
-		next = b + 1;
-		pos = i + 1;
-		if (sa && key_cmp(kd - d, rl, sa, salen) <= 0)
+		took = i + 1;
+		tlen = len;
+		if (sa && key_cmp(kd - d, d + 1 + len, sa, salen) <= 0)
 			continue;
 		item.key = kd - d;
-		item.klen = rl;
+		item.klen = d + 1 + len;
 		err = fn(ctx, &item);
 		if (err)
 			break;
-		if (++cnt_out >= last) {
+		if (!--left) {
 			*stop = true;
 			break;
 		}
 		if (b >= hi)
 			break;
 	}
-	if (pos > e->pos) {
-		e->pos = (u8)pos;
-		e->next = (u16)next;
-		if (next > hi || pos >= cnt)
+	if (took) {
+		e->pos = (u8)took;
+		e->next = (u16)(kp[took - 1] + 1);
+		if (e->next > hi || took >= cnt)
 			it->sp--;	/* the last child: done with the node */
-		it->roll_len = rl;
+		it->roll_len = d + 1 + tlen;
 		it->roll_sp = it->sp;
 	}
-	*nr = cnt_out;
+	*nr = (a->limit ? a->limit : ~0ull) - left;
 	return err;
 }
 
