@@ -1354,7 +1354,7 @@ static noinline int roll_siblings(struct holt_iter *it,
 	u8 *kd;
 
 	if (!it->roll_len || it->sp > it->roll_sp || it->sp <= it->floor ||
-	    it->dead || it->pending || delim < 0 || !it->t->dense)
+	    it->dead || it->pending || delim < 0 || !it->t->dense || !left)
 		return 0;
 	e = &it->st[it->sp - 1];
 	f = e->f;
