@@ -1201,9 +1201,15 @@ static noinline int scan_linear(struct holt_iter *it,
 	const u8 *ahead;
 	struct holt_scan_item item = { 0 };
 	bool vals = !(a->flags & HOLT_SCAN_KEYS_ONLY);
-	u64 n = *nr, limit = a->limit;
+	/* a count down to the limit: one value across @fn, not two */
+	u64 n = *nr, left = a->limit ? a->limit - n : ~0ull, left0 = left;
 	u32 plen = it->plen, j = it->sp, upper = it->t->meta[it->lfid].upper;
 	int delim = it->delim == HOLT_CUT_BYTE ? -1 : it->delim, r;
+
+	if (!left) {
+		*stop = true;	/* the caller stops before: never so */
+		return 0;
+	}
 
 	while (j > it->floor) {
 		const struct it_ent *e = &it->st[j - 1];
@@ -1268,21 +1274,22 @@ static noinline int scan_linear(struct holt_iter *it,
 			item.val = leaf_val(p);
 			item.vlen = leaf_vlen(p);
 		}
-		*err = fn(ctx, &item);
-		if (*err || ++n == limit) {
-			*nr = n;
+		r = fn(ctx, &item);
+		if (r || !--left) {
+			*err = r;
+			*nr = n + (left0 - left);
 			*stop = true;
 			return 0;
 		}
 		last = p;
 		p += size;
 	}
-	*nr = n;
+	*nr = n + (left0 - left);
 	it->sp = j;
 	it->ahead = ahead;
 	return 0;
 reseek:
-	*nr = n;
+	*nr = n + (left0 - left);
 	it->no_run = true;
 	r = it_seek(it, leaf_key(last), leaf_klen(last), SEEK_GT);
 	if (!r)
