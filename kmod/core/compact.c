@@ -275,7 +275,7 @@ static int cp_child(struct cp_ctx *cx, const u8 *sf, u16 c, int b, u16 *out,
 {
 	const u8 *n = sf + holt_dec(c);
 	struct cp_ent *e = &cx->st[cx->sp - 1];
-	u32 i;
+	u32 i, d;
 	int err;
 
 	*out = 0;
@@ -339,9 +339,9 @@ static int cp_child(struct cp_ctx *cx, const u8 *sf, u16 c, int b, u16 *out,
 	case HOLT_N_16:
 	case HOLT_N_48:
 	case HOLT_N_256:
-		err = cp_push(cx, sf, c, false, NULL,
-			      e->depth + (b < 0 ? rd16(e->sf + holt_dec(e->src) +
-						      PFX_LEN) : 1));
+		/* below a node by one byte, below a Prefix by its bytes */
+		d = b < 0 ? rd16(e->sf + holt_dec(e->src) + PFX_LEN) : 1;
+		err = cp_push(cx, sf, c, false, NULL, e->depth + d);
 		return err ? err : 1;
 	default:
 		return -EUCLEAN;
@@ -469,7 +469,8 @@ static int cp_finish_node(struct cp_ctx *cx, struct cp_ent *e, u16 *out)
 			u8 t = cx->df[holt_dec(c) + 1];
 
 			if (t == HOLT_N_LEAF) {
-				*out = c;	/* up to the parent, which files it */
+				/* up to the parent, which files it */
+				*out = c;
 				return 0;
 			}
 			b = r[0].byte;
@@ -1333,7 +1334,8 @@ static void lift_apply(struct holt_tree *t, struct spill_pick *pk,
 	int b = 0;
 
 	holt_jnl_write(t, pk->gid, 0, HDR_MUTABLE_END);
-	blob_unroll(t, pk->gid, pk->xblob);	/* hangs from the lifted node */
+	/* the Blob naming this frame hangs from the lifted node now */
+	blob_unroll(t, pk->gid, pk->xblob);
 	off = holt_frame_alloc_body(gf, HOLT_BLOB_SIZE);
 	memset(gf + off, 0, HOLT_BLOB_SIZE);
 	gf[off + 1] = HOLT_N_BLOB;
@@ -1562,7 +1564,7 @@ static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 		t->meta[xid].laid = 1;
 
 	holt_jnl_write(t, ck->gid, 0, HDR_MUTABLE_END);
-	blob_unroll(t, ck->gid, ck->xblob);	/* hangs from the new node */
+	blob_unroll(t, ck->gid, ck->xblob);	/* from the new node now */
 	top = cut_node(gf, ck->xblob);
 	if (ck->nlift)
 		top = holt_prefix_add(gf, ck->lift, ck->nlift, top);

@@ -23,8 +23,8 @@
 #include "validate.h"
 
 #define HOLT_FRAME_MAGIC	0x46544c48u	/* "HLTF" little endian */
-#define HOLT_FRAME_VERSION	2u	/* written; 1 still read (no roll bits) */
-#define HOLT_FRAME_VERSION_MIN	1u
+#define HOLT_FRAME_VERSION	2u	/* written */
+#define HOLT_FRAME_VERSION_MIN	1u	/* still read: no roll bits */
 #define HOLT_HDR_SIZE		0x1000u
 #define HOLT_SLOT_OFF		0x1000u
 #define HOLT_MAX_SLOTS		10240u

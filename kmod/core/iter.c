@@ -1261,7 +1261,7 @@ static noinline int scan_linear(struct holt_iter *it,
 				  bytes_hold(leaf_key(p) + plen, kl - plen,
 					     (u8)delim, fend)))
 			goto reseek;
-		/* it_stream()'s two lines a leaf, from a local, within the run */
+		/* it_stream()'s two lines a leaf, within the run */
 		if (ahead < end && ahead < p + IT_STREAM_AHEAD) {
 			holt_port_prefetch(ahead);
 			holt_port_prefetch(ahead + HOLT_CACHE_LINE);
@@ -1386,7 +1386,7 @@ static noinline int roll_siblings(struct holt_iter *it,
 			break;
 		if (b != (u32)delim && x[1] == HOLT_N_BLOB &&
 		    delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b)) {
-			x = NULL;	/* rolls up at the next byte: no crossing */
+			x = NULL;	/* rolls up at the next byte */
 		} else if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
 			u32 xfid = e->fid;
 

@@ -558,13 +558,13 @@ static void put_walk_start(struct holt_tree *t, struct put_plan *p)
  */
 static int put_unroll(struct holt_tree *t, u32 fid, u8 *blob, u8 b)
 {
+	u32 off = (u32)(blob - t->frames[fid]) + BLOB_ROLLS + b / 8;
 	bool laid = tree_frame_laid(t, fid);
 	int err = holt_jnl_reserve(t, 64);
 
 	if (err)
 		return err;
-	holt_jnl_write(t, fid, (u32)(blob - t->frames[fid]) + BLOB_ROLLS + b / 8,
-		       1);
+	holt_jnl_write(t, fid, off, 1);
 	blob_roll_set(blob, b, false);
 	if (laid)
 		t->meta[fid].laid = 1;
@@ -660,9 +660,11 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
 			int err = 0;
 
-			if (blob_rolls(f + holt_dec(c), key[d]) &&
+			u8 *blob = f + holt_dec(c);
+
+			if (blob_rolls(blob, key[d]) &&
 			    (klen == d + 1 || key[d + 1] != HOLT_CUT_BYTE))
-				err = put_unroll(t, p->fid, f + holt_dec(c), key[d]);
+				err = put_unroll(t, p->fid, blob, key[d]);
 			if (!err)
 				err = tree_frame_get(t, id, &p->f);
 			if (err)

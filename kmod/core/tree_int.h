@@ -210,8 +210,9 @@ static inline void tree_frame_changed(struct holt_tree *t, u32 fid)
  * '/' past them), which lie together from meta.upper to the end, parents
  * before their children.  So every subtree whose root is not a directory
  * body is one run of memory whose leaves come in key order, and no key in
- * it holds a '/' past the root's depth.  Any write clears it (tree_frame_changed()),
- * as does new memory, an eviction or a rollback.
+ * it holds a '/' past the root's depth.  Any write clears it
+ * (tree_frame_changed()), as does new memory, an eviction or a rollback;
+ * only one that moves no body puts it back (put_unroll(), cut_apply()).
  */
 static inline bool tree_frame_laid(const struct holt_tree *t, u32 fid)
 {

@@ -525,9 +525,10 @@ static void listings_stay_in_parent(void)
 		if (!T->frames[id])
 			continue;
 		CHECK(tree_frame_laid(T, id), "frame %u not laid out", id);
-		layout_walk(T->frames[id], rd16(T->frames[id] + HDR_ROOT),
-			    rd16(T->frames[id] + HDR_BASE_LEN), T->meta[id].upper,
-			    &dirs);
+		const u8 *f = T->frames[id];
+
+		layout_walk(f, rd16(f + HDR_ROOT), rd16(f + HDR_BASE_LEN),
+			    T->meta[id].upper, &dirs);
 	}
 	CHECK(dirs >= children, "only %u directory bodies", dirs);
 	CHECK(cut * 4 >= children * 3, "%u of %u child frames cut", cut,
