@@ -7,11 +7,13 @@
  * lays a frame's directory bodies out together at its end.  Checked:
  * cuts happen as the tree grows and most child frames end up cut; every
  * inner node and Prefix lies with the directory bodies exactly when a
- * '/' or a Blob is below it; listings of the directories above read no
- * cut frame (they are evicted and a loader counts reads); keys, listings
- * and straight scans stay those of a sorted oracle; every frame image
- * validates and a tree opened from the images holds the same keys; a
- * batch that rolls back leaves every frame byte for byte as it was;
+ * '/' or a Blob is below it (in a leaf's key too); listings of the
+ * directories above read no cut frame (they are evicted and a loader
+ * counts reads); every roll bit of a Blob holds for the keys below its
+ * entry, and a put of a key without the '/' there clears it; keys,
+ * listings and straight scans stay those of a sorted oracle; every frame
+ * image validates and a tree opened from the images holds the same keys;
+ * a batch that rolls back leaves every frame byte for byte as it was;
  * deletes afterwards fold and reclaim as before.
  *
  * Keys are "bNN/pNN/sNN/fNNNN" put in a random order at a 16 KiB budget,
@@ -522,11 +524,11 @@ static void listings_stay_in_parent(void)
 	CHECK(children >= 20, "only %u child frames", children);
 	/* the directory bodies of every frame lie together at its end */
 	for (id = HOLT_ROOT_FRAME; id < T->frames_cap; id++) {
-		if (!T->frames[id])
-			continue;
-		CHECK(tree_frame_laid(T, id), "frame %u not laid out", id);
 		const u8 *f = T->frames[id];
 
+		if (!f)
+			continue;
+		CHECK(tree_frame_laid(T, id), "frame %u not laid out", id);
 		layout_walk(f, rd16(f + HDR_ROOT), rd16(f + HDR_BASE_LEN),
 			    T->meta[id].upper, &dirs);
 	}
