@@ -1538,12 +1538,11 @@ static u16 cut_node(u8 *f, u16 c)
 static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 {
 	u8 *x = t->frames[xid], *gf = t->frames[ck->gid], *path;
-	bool laid = tree_frame_laid(t, xid);
 	u16 top = ck->rest;
 	const u8 *base;
 	u32 blen;
 
-	holt_jnl_write(t, xid, 0, HDR_MUTABLE_END);
+	holt_jnl_write_fixed(t, xid, 0, HDR_MUTABLE_END);
 	base = holt_frame_base(x, &blen);
 	path = holt_frame_new_base(x, blen + 1 + ck->nlift);	/* room checked */
 	if (blen)
@@ -1560,8 +1559,6 @@ static void cut_apply(struct holt_tree *t, u32 xid, const struct cut_pick *ck)
 	wr16(x + HDR_ROOT, cut_node(x, top));
 	hdr32_add(x, HDR_DEAD, (s32)ck->dead);
 	hdr32_add(x, HDR_NODES, -(s32)ck->dead_nodes);
-	if (laid)
-		t->meta[xid].laid = 1;
 
 	holt_jnl_write(t, ck->gid, 0, HDR_MUTABLE_END);
 	blob_unroll(t, ck->gid, ck->xblob);	/* from the new node now */

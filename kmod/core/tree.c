@@ -101,6 +101,28 @@ void holt_jnl_write(struct holt_tree *t, u32 fid, u32 off, u32 len)
 }
 
 /**
+ * holt_jnl_write_fixed() - holt_jnl_write() for a write that moves no body
+ * @t: tree
+ * @fid: frame id
+ * @off: offset in the frame
+ * @len: bytes
+ *
+ * The frame changes as with holt_jnl_write(), but one laid out by a
+ * rebuild stays so (tree_frame_laid()): the write and the bodies it goes
+ * with leave every body of the layout where it was (a cleared roll bit,
+ * a cut's new directory bodies at the frame's end).
+ *
+ * Context: the caller reserved room with holt_jnl_reserve().
+ */
+void holt_jnl_write_fixed(struct holt_tree *t, u32 fid, u32 off, u32 len)
+{
+	u8 laid = t->meta[fid].laid;
+
+	holt_jnl_write(t, fid, off, len);
+	t->meta[fid].laid = laid;
+}
+
+/**
  * holt_jnl_frame() - a frame's memory is about to be replaced or released
  * @t: tree
  * @fid: frame id
@@ -553,21 +575,17 @@ static void put_walk_start(struct holt_tree *t, struct put_plan *p)
 /*
  * A put goes below entry @b of a node through Blob @blob of frame @fid
  * with a key that lacks HOLT_CUT_BYTE right after @b: the Blob's roll bit
- * for @b is no longer true (blob_rolls()).  No body moves, so a frame laid
- * out by a rebuild stays so.
+ * for @b is no longer true (blob_rolls()).
  */
 static int put_unroll(struct holt_tree *t, u32 fid, u8 *blob, u8 b)
 {
 	u32 off = (u32)(blob - t->frames[fid]) + BLOB_ROLLS + b / 8;
-	bool laid = tree_frame_laid(t, fid);
 	int err = holt_jnl_reserve(t, 64);
 
 	if (err)
 		return err;
-	holt_jnl_write(t, fid, off, 1);
+	holt_jnl_write_fixed(t, fid, off, 1);
 	blob_roll_set(blob, b, false);
-	if (laid)
-		t->meta[fid].laid = 1;
 	return 0;
 }
 
@@ -657,10 +675,9 @@ static int put_walk(struct holt_tree *t, const u8 *key, u32 klen, u32 vlen,
 		}
 		c = rd16(n + so);
 		if (f[holt_dec(c) + 1] == HOLT_N_BLOB) {
-			u64 id = holt_get_le64(f + holt_dec(c) + BLOB_CHILD);
-			int err = 0;
-
 			u8 *blob = f + holt_dec(c);
+			u64 id = holt_get_le64(blob + BLOB_CHILD);
+			int err = 0;
 
 			if (blob_rolls(blob, key[d]) &&
 			    (klen == d + 1 || key[d + 1] != HOLT_CUT_BYTE))

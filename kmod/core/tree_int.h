@@ -212,7 +212,7 @@ static inline void tree_frame_changed(struct holt_tree *t, u32 fid)
  * body is one run of memory whose leaves come in key order, and no key in
  * it holds a '/' past the root's depth.  Any write clears it
  * (tree_frame_changed()), as does new memory, an eviction or a rollback;
- * only one that moves no body puts it back (put_unroll(), cut_apply()).
+ * a write that moves no body keeps it (holt_jnl_write_fixed()).
  */
 static inline bool tree_frame_laid(const struct holt_tree *t, u32 fid)
 {
@@ -233,6 +233,7 @@ static inline u32 frame_live(const u8 *f)
 /* journal (tree.c) */
 int holt_jnl_reserve(struct holt_tree *t, u32 bytes);
 void holt_jnl_write(struct holt_tree *t, u32 fid, u32 off, u32 len);
+void holt_jnl_write_fixed(struct holt_tree *t, u32 fid, u32 off, u32 len);
 void holt_jnl_frame(struct holt_tree *t, u32 fid, u8 *old);
 int holt_tree_new_id(struct holt_tree *t, u32 *id);
 int holt_tree_grow_ids(struct holt_tree *t, u32 cap);
