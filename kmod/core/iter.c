@@ -509,6 +509,16 @@ static __always_inline bool it_next_leaf(struct holt_iter *it,
 }
 
 /*
+ * Does the entry @b leading to Blob @x roll up at its next byte without a
+ * crossing: its roll bit set (blob_rolls()), and the delimiter the '/'
+ * the bits speak of?  (Only where tombstones cannot hide its keys.)
+ */
+static __always_inline bool it_blob_rolls(const u8 *x, u32 b, int delim)
+{
+	return delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b);
+}
+
+/*
  * The common steps of an upper level's listing in a dense tree, taken
  * without it_next()'s loop: every subtree of a dense tree holds a live key
  * (it_roll_now()), so a common prefix is given out as soon as the walk has
@@ -562,8 +572,7 @@ static __always_inline bool it_next_roll_as(struct holt_iter *it, bool dead)
 		} else {
 			x = f + holt_dec(c);
 			if (x[1] == HOLT_N_BLOB && !dead &&
-			    delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b)) {
-				/* rolls up at the next byte: no crossing */
+			    it_blob_rolls(x, (u32)b, delim)) {
 				if (d + 2 > it->kcap)
 					return false;
 				x = NULL;
@@ -1384,17 +1393,18 @@ static noinline int roll_siblings(struct holt_iter *it,
 
 		if (b > hi)
 			break;
-		if (b != (u32)delim && x[1] == HOLT_N_BLOB &&
-		    delim == HOLT_CUT_BYTE && blob_rolls(x, (u8)b)) {
-			x = NULL;	/* rolls up at the next byte */
-		} else if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
+		if (b != (u32)delim && x[1] == HOLT_N_BLOB) {
 			u32 xfid = e->fid;
 
-			if (b < hi)
-				it_peek_frame(it, f, n, i + 1);
-			if (it_cross(it, &xf, &xfid, &c, (u8)b) || !c)
-				break;	/* it_next_roll() tells what it was */
-			x = xf + holt_dec(c);
+			if (it_blob_rolls(x, b, delim)) {
+				x = NULL;
+			} else {
+				if (b < hi)
+					it_peek_frame(it, f, n, i + 1);
+				if (it_cross(it, &xf, &xfid, &c, (u8)b) || !c)
+					break;	/* it_next_roll() tells */
+				x = xf + holt_dec(c);
+			}
 		}
 		if (b == (u32)delim) {
 			/* the child itself is the common prefix */
